@@ -1,0 +1,98 @@
+"""The command layer: Typer wiring, the --db option, and the one place errors become exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from newscli import __version__
+from newscli.errors import NewscliError
+
+
+class _Group(TyperGroup):
+    """Maps library errors to a one-line message and an exit code, for every command."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewscliError as exc:
+            from newscli.render import error
+
+            error(str(exc))
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="A command-line archive for news articles: import, search, show and export them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"newscli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--db",
+            help="Archive database file [default: NEWSCLI_DB, else archive.db in the user data folder]",
+            show_default=False,
+            dir_okay=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    ] = False,
+) -> None:
+    """A command-line archive for news articles: import, search, show and export them."""
+    ctx.obj = {"db": db}
+
+
+def _register() -> None:
+    from newscli.commands import importing, reading
+
+    app.command("import")(importing.import_command)
+    app.command("list")(reading.list_command)
+    app.command("show")(reading.show_command)
+
+
+_register()
+
+
+def main() -> None:
+    """Console entry point: quiet on a closed pipe, 130 on Ctrl-C."""
+    try:
+        app(prog_name="newscli")
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        _silence_stdout()
+        sys.exit(0)
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    # The reader went away (`newscli list | head`): drop what is left, without a traceback.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())

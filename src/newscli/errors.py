@@ -1,0 +1,25 @@
+"""One exception tree: the command layer maps these to a one-line message and an exit code."""
+
+
+class NewscliError(Exception):
+    """Base class: a problem a person can act on. Exit code 1."""
+
+    exit_code = 1
+
+
+class ParseError(NewscliError):
+    """An input file or record could not be read as an article."""
+
+
+class NotFound(NewscliError):
+    """No article matches the given slug, id or query."""
+
+
+class QueryError(NewscliError):
+    """The search text or a filter value is not valid. Exit code 2 (usage)."""
+
+    exit_code = 2
+
+
+class DatabaseError(NewscliError):
+    """The archive database is missing, damaged, foreign or from a newer newscli."""

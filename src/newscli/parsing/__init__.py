@@ -1,0 +1,59 @@
+"""Turn a file's bytes into articles, whatever shape the file has."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import PurePath
+
+from newscli.errors import ParseError
+from newscli.models import Article
+from newscli.parsing.decode import decode
+from newscli.parsing.frontmatter import has_front_matter, parse_front_matter, title_from_body
+from newscli.parsing.records import parse_json, parse_jsonl
+from newscli.parsing.text import find_dateline, parse_text
+
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
+_JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-.+")
+
+# One parsed unit of a file: its record number (0 for a one-article file) and the result.
+Parsed = tuple[int, "Article | ParseError"]
+
+__all__ = ["Parsed", "ParseError", "is_multi_record", "parse_document"]
+
+
+def is_multi_record(name: str) -> bool:
+    return PurePath(name).suffix.lower() in RECORD_SUFFIXES
+
+
+def parse_document(name: str, data: bytes) -> Iterator[Parsed]:
+    """Parse a file's bytes by its name's suffix (or by content, for stdin)."""
+    text = decode(data)
+    if not text.strip():
+        raise ParseError("file is empty")
+    suffix = PurePath(name).suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        yield from parse_jsonl(text)
+    elif suffix == ".json" or (name == "-" and text.lstrip()[:1] in ("[", "{")):
+        yield from parse_json(text)
+    else:
+        yield 0, parse_article_text(name, text)
+
+
+def parse_article_text(name: str, text: str) -> Article:
+    """One article from Markdown or text, with or without front matter."""
+    path = PurePath(name)
+    fmt = "markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else "text"
+    if has_front_matter(text):
+        article = parse_front_matter(text, fmt=fmt)
+    elif fmt == "markdown":
+        title, body = title_from_body(text)
+        article = Article(title=title, body=body, format=fmt)
+    else:
+        article = parse_text(text)
+    article.dateline = article.dateline or find_dateline(article.body)
+    jekyll = _JEKYLL_NAME.match(path.name)
+    if article.published is None and jekyll:
+        article.published = jekyll.group("date")
+    return article

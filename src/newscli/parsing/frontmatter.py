@@ -1,0 +1,88 @@
+"""Markdown and text files with YAML (`---`) or TOML (`+++`) front matter."""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+from newscli.errors import ParseError
+from newscli.models import Article
+from newscli.parsing.fields import article_from_mapping
+from newscli.parsing.text import clean_body
+
+_HEADING = re.compile(r"^#{1,2}\s+(?P<title>.+?)\s*#*\s*$")
+
+
+def has_front_matter(text: str) -> bool:
+    first = text.lstrip("\ufeff").split("\n", 1)[0].rstrip()
+    return first in ("---", "+++") or (len(first) > 3 and set(first) in ({"-"}, {"+"}))
+
+
+def parse_front_matter(text: str, *, fmt: str) -> Article:
+    """Parse a front-matter document; a title missing from it comes from the first heading."""
+    metadata, content = _split(text.lstrip("\ufeff"))
+    article = article_from_mapping(metadata, clean_body(content), fmt=fmt)
+    if not article.title:
+        article.title, article.body = title_from_body(article.body)
+    return article
+
+
+def title_from_body(body: str) -> tuple[str, str]:
+    """Take the first Markdown heading (or else the first line) as the title."""
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        heading = _HEADING.match(line)
+        title = heading.group("title") if heading else line.strip()
+        return title[:300], clean_body("\n".join(lines[index + 1 :]))
+    raise ParseError("no title: front matter has none and the body is empty")
+
+
+def _split(text: str) -> tuple[dict[str, Any], str]:
+    import frontmatter
+
+    handler = _toml_handler() if text.startswith("+") else frontmatter.YAMLHandler()
+    try:
+        fm, content = handler.split(text)
+    except ValueError:
+        raise ParseError("front matter is never closed (no ending --- line)") from None
+    try:
+        metadata = handler.load(fm)
+    except RecursionError:
+        raise ParseError("front matter is nested too deeply") from None
+    except Exception as exc:  # YAML and TOML parsers raise many types on hostile input
+        raise ParseError(f"invalid front matter: {_one_line(exc)}") from None
+    if metadata is None:
+        metadata = {}
+    if not isinstance(metadata, dict):
+        raise ParseError("front matter is not a list of key: value lines")
+    return metadata, content
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200]
+
+
+def _toml_loads(text: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    return tomllib.loads(text)
+
+
+def _toml_handler() -> Any:
+    from frontmatter.default_handlers import BaseHandler
+
+    class TomlHandler(BaseHandler):  # type: ignore[misc]
+        """TOML front matter with the standard library's reader (python-frontmatter's needs `toml`)."""
+
+        FM_BOUNDARY = re.compile(r"^\+{3,}\s*$", re.MULTILINE)
+        START_DELIMITER = END_DELIMITER = "+++"
+
+        def load(self, fm: str, **kwargs: object) -> Any:
+            return _toml_loads(fm)
+
+    return TomlHandler()

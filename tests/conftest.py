@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from newscli.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_articles"
+OPTECH = ROOT.parent / "shared" / "corpora" / "optech"
+
+
+class Cli:
+    """Runs newscli in-process against one database file, stdout and stderr kept apart."""
+
+    def __init__(self, db: Path):
+        self.db = db
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | bytes | None = None, env: dict | None = None):
+        return self.runner.invoke(
+            app, ["--db", str(self.db), *args], input=input, env={"NO_COLOR": "1", **(env or {})}
+        )
+
+    def json(self, *args: str):
+        result = self(*args, "--format", "json")
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "archive.db"
+
+
+@pytest.fixture
+def cli(db: Path) -> Cli:
+    return Cli(db)
+
+
+@pytest.fixture(autouse=True)
+def _no_default_db(tmp_path_factory, monkeypatch):
+    # A test that forgets --db must never touch the user's real archive.
+    monkeypatch.setenv("NEWSCLI_DB", str(tmp_path_factory.mktemp("default") / "archive.db"))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return path
+
+
+SCRAPED = """Home » Port Authority Opens Night Ferry to Island Towns
+Transport Regional News Featured
+
+Port Authority Opens Night Ferry to Island Towns
+
+
+Harbourton – The regional port authority on Monday launched a night ferry to the island towns.
+
+Delays on the mainland
+
+Passengers waited an hour at the terminal.
+
+Source: Coastal Herald
+"""
+
+
+def env_without_color() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("NO_COLOR", None)
+    return env

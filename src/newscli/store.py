@@ -241,9 +241,8 @@ class Store:
         close = difflib.get_close_matches(ref, slugs, n=3, cutoff=0.6)
         return f"; did you mean {', '.join(close)}?" if close else ""
 
-    def count(self, filters: Filters | None = None) -> int:
-        clauses, params = (filters or Filters()).where()
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    def count(self, filters: Filters | None = None, match: str | None = None) -> int:
+        where, params = _where(filters, match)
         return int(self.conn.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
 
     def iter_articles(
@@ -255,15 +254,23 @@ class Store:
         limit: int | None = None,
         offset: int = 0,
         columns: str = "*",
+        match: str | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Articles matching the filters, streamed in the given order."""
-        clauses, params = (filters or Filters()).where()
-        where = " WHERE " + " AND ".join(clauses) if clauses else ""
+        """Articles matching the filters (and an FTS5 expression), streamed in the given order."""
+        where, params = _where(filters, match)
         order = (REVERSED_SORT if reverse else SORT_COLUMNS)[sort]
         sql = f"SELECT {columns} FROM articles{where} ORDER BY {order} LIMIT ? OFFSET ?"
         cursor = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset])
         for row in cursor:
             yield row_to_dict(row)
+
+
+def _where(filters: Filters | None, match: str | None) -> tuple[str, list[Any]]:
+    clauses, params = (filters or Filters()).where()
+    if match:
+        clauses.append("articles.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+        params.append(match)
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
 
 
 def _article_values(article: Article) -> dict[str, Any]:

@@ -53,7 +53,7 @@ def article_from_mapping(data: Mapping[str, Any], body: str, *, fmt: str) -> Art
         dateline=as_text(take(("dateline",))),
         slug=as_text(take(("slug",))),
         path=as_text(take(("path",))),
-        format=fmt,
+        format=fields["format"] if fields.get("format") in ("text", "markdown") else fmt,
     )
     date_key = first_key(fields, DATE_KEYS)
     if date_key is not None:

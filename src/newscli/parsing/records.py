@@ -56,8 +56,7 @@ def article_from_record(record: Any) -> Article:
     if not isinstance(body, str):
         raise ParseError(f"record field {body_key!r} is not text")
     fields = {k: v for k, v in record.items() if k != body_key}
-    fmt = record.get("format") if record.get("format") in ("text", "markdown") else "text"
-    article = article_from_mapping(fields, clean_body(body), fmt=fmt)
+    article = article_from_mapping(fields, clean_body(body), fmt="text")
     if not article.title and not article.body:
         raise ParseError("record has neither title nor text")
     if not article.title:

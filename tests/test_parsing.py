@@ -159,6 +159,18 @@ def test_normalise_date(value, expected):
     assert normalise_date(value) == expected
 
 
+def test_legacy_code_pages_are_told_apart():
+    spanish = "Museo del Puerto\n\nLa señora Müller visitó la façade naïve: £14 à la carte.\n"
+    assert one("es.txt", spanish.encode("latin-1")).body == spanish.split("\n\n")[1].strip()
+    russian = "Новости порта\n\nПаром начал ночные рейсы между островами.\n"
+    assert one("ru.txt", russian.encode("cp1251")).title == "Новости порта"
+
+
+def test_tags_keywords_and_categories_are_merged():
+    a = one("x.md", "---\ntitle: T\ntags: [a, b]\ncategories: [b, c]\n---\nBody\n")
+    assert a.tags == ["a", "b", "c"] and "categories" not in a.meta
+
+
 def test_encodings():
     text = "Café Müller\n\nNaïve façade.\n"
     assert one("a.txt", text.encode("utf-8-sig")).title == "Café Müller"

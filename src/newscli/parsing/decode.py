@@ -38,10 +38,20 @@ def _decode_bytes(data: bytes) -> str:
         return _detect(data)
 
 
+# Western code pages often tie on charset-normalizer's measures (cp1250 vs cp1252 on a Spanish
+# or French text); older news archives are overwhelmingly cp1252/Latin-1, so it wins a tie.
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+_TIE = 0.01
+
+
 def _detect(data: bytes) -> str:
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise ParseError("cannot tell the text encoding; save the file as UTF-8")
+    for match in matches:
+        if match.encoding in _WESTERN and match.chaos <= best.chaos + _TIE:
+            return str(match)
     return str(best)

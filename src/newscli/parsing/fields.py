@@ -48,7 +48,7 @@ def article_from_mapping(data: Mapping[str, Any], body: str, *, fmt: str) -> Art
         author=as_names(take(AUTHOR_KEYS)),
         source=as_text(take(SOURCE_KEYS)),
         url=as_text(take(URL_KEYS)),
-        tags=as_tags(take(TAG_KEYS)),
+        tags=as_tags([tag for key in TAG_KEYS for tag in as_tags(take((key,)))]),
         language=as_text(take(LANGUAGE_KEYS)),
         dateline=as_text(take(("dateline",))),
         slug=as_text(take(("slug",))),

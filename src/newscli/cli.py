@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
@@ -48,7 +48,7 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     db: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--db",
             help="Archive database file [default: NEWSCLI_DB, else archive.db in the user data folder]",

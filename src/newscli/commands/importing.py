@@ -6,7 +6,7 @@ import json
 import re
 import sys
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -36,7 +36,7 @@ def import_command(
         list[str], typer.Argument(help="Files, folders (searched recursively), globs, or - for stdin.")
     ],
     glob: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             "--glob",
             help="File-name patterns to take inside folders (repeatable; '*' takes every file). "
@@ -44,10 +44,10 @@ def import_command(
         ),
     ] = None,
     source: Annotated[
-        Optional[str], typer.Option(help="Source (outlet) for articles whose file names none.")
+        str | None, typer.Option(help="Source (outlet) for articles whose file names none.")
     ] = None,
     tag: Annotated[
-        Optional[list[str]], typer.Option("--tag", help="Tag every imported article (repeatable).")
+        list[str] | None, typer.Option("--tag", help="Tag every imported article (repeatable).")
     ] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Parse and report; write nothing.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only report failures.")] = False,

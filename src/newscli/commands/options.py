@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
 SourceOption = Annotated[
-    Optional[list[str]], typer.Option("--source", help="Only this source (repeatable: any of them).")
+    list[str] | None, typer.Option("--source", help="Only this source (repeatable: any of them).")
 ]
 TagOption = Annotated[
-    Optional[list[str]], typer.Option("--tag", help="Only articles with this tag (repeatable: all).")
+    list[str] | None, typer.Option("--tag", help="Only articles with this tag (repeatable: all).")
 ]
 AuthorOption = Annotated[
-    Optional[list[str]], typer.Option("--author", help="Only articles whose author contains this.")
+    list[str] | None, typer.Option("--author", help="Only articles whose author contains this.")
 ]
 SinceOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--since", help="Published on or after: 2024-03-01, 2024-03, 2024, 7d, 2w, 3m, 1y."),
 ]
 UntilOption = Annotated[
-    Optional[str], typer.Option("--until", help="Published on or before (same forms as --since).")
+    str | None, typer.Option("--until", help="Published on or before (same forms as --since).")
 ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
 import stat
@@ -98,8 +99,7 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], *, exp
         info = path.stat()
     except OSError as exc:
         if explicit or _wanted(path.name, globs):
-            reason = "broken symbolic link" if path.is_symlink() else _os_reason(exc)
-            yield Candidate(str(path), None, reason)
+            yield Candidate(str(path), None, _stat_failure(path, exc))
         return
     if stat.S_ISDIR(info.st_mode):
         if (info.st_dev, info.st_ino) in seen:
@@ -122,6 +122,12 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], *, exp
 
 def _wanted(name: str, globs: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(name.lower(), pattern.lower()) for pattern in globs)
+
+
+def _stat_failure(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return "broken symbolic link" if path.is_symlink() else _os_reason(exc)
 
 
 def _os_reason(exc: OSError) -> str:
@@ -256,9 +262,17 @@ def _previous_version(store: Store, article: Article, multi: bool) -> dict[str, 
 
 def make_slug(article: Article) -> str:
     """ASCII slug from the given slug or the title; never empty, never a path."""
+    slug = _slugify(article.slug or article.title)
+    if not slug and article.slug:
+        slug = _slugify(article.title)
+    return slug or f"article-{article.sha256[:10]}"
+
+
+# Currency signs transliterate to letters ("£14" -> "ps14"); in a headline the number is enough.
+_SLUG_REPLACEMENTS = [[sign, ""] for sign in "£€$¥₹"]
+
+
+def _slugify(text: str) -> str:
     from slugify import slugify
 
-    slug = slugify(article.slug or article.title, max_length=SLUG_MAX, word_boundary=True)
-    if not slug and article.slug:
-        slug = slugify(article.title, max_length=SLUG_MAX, word_boundary=True)
-    return slug or f"article-{article.sha256[:10]}"
+    return slugify(text, max_length=SLUG_MAX, word_boundary=True, replacements=_SLUG_REPLACEMENTS)

@@ -101,7 +101,7 @@ class Store:
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            conn = _connect(path, read_only=not _writable(path))
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open {path}: {exc}") from None
         conn.row_factory = sqlite3.Row
@@ -127,6 +127,11 @@ class Store:
                 f"{self.path} was written by a newer newscli (schema {len(applied)}, this "
                 f"version knows {len(MIGRATIONS)}); upgrade newscli to use it"
             )
+        if len(applied) < len(MIGRATIONS) and self.read_only:
+            raise DatabaseError(f"{self.path} is read-only and was made by an older newscli; "
+                                "make it writable once so it can be upgraded")
+        if self.read_only:
+            return
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -164,16 +169,36 @@ class Store:
     def schema_version(self) -> int:
         return self.conn.execute(f"SELECT max(version) FROM {MIGRATIONS_TABLE}").fetchone()[0]
 
+    @property
+    def read_only(self) -> bool:
+        return bool(self.conn.execute("PRAGMA query_only").fetchone()[0])
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """A write transaction, taken at once so concurrent writers queue instead of failing."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """A write transaction, taken at once so concurrent writers queue instead of failing.
+
+        SQLite's own errors (read-only file, disk full, I/O) become one DatabaseError naming
+        the archive; the transaction is rolled back, so nothing stored before is lost.
+        """
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._write_error(exc) from None
         try:
             yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._write_error(exc) from None
             raise
-        self.conn.execute("COMMIT")
+
+    def _write_error(self, exc: sqlite3.Error) -> DatabaseError:
+        reason = str(exc)
+        if "readonly" in reason or "read-only" in reason:
+            reason = "the file or its folder is read-only"
+        return DatabaseError(f"cannot write to {self.path}: {reason}; nothing was lost")
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -263,6 +288,27 @@ class Store:
         cursor = self.conn.execute(sql, [*params, -1 if limit is None else limit, offset])
         for row in cursor:
             yield row_to_dict(row)
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write here: the file and its folder (for the WAL files)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if not read_only:
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS,
+                               isolation_level=None)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        # A WAL archive in a read-only folder cannot get its -shm file: read it as immutable.
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+    conn.execute("PRAGMA query_only = 1")
+    return conn
 
 
 def _where(filters: Filters | None, match: str | None) -> tuple[str, list[Any]]:

@@ -71,3 +71,75 @@ def progress_bar(total: int | None) -> Any:
         console=stderr_console(),
         transient=True,
     )
+
+
+# -- tables, shared by list, search and the insight commands ------------------------------------
+
+# How known columns behave in a table: slugs are copied whole, dates never break.
+_COLUMN_HINTS: dict[str, dict[str, Any]] = {
+    "slug": {"overflow": "fold", "style": "cyan"},
+    "date": {"no_wrap": True},
+    "published": {"no_wrap": True},
+    "rank": {"justify": "right", "no_wrap": True},
+}
+
+
+def print_table(
+    rows: list[dict[str, Any]] | list[Any],
+    columns: Any,
+    *,
+    headers: Any = None,
+    out: TextIO | None = None,
+) -> None:
+    """Rows (mappings) as a Rich table of the given columns; user text printed literally.
+
+    Cells may be str, numbers, lists, None, or rich Text made here in render (kept as is).
+    Box drawing only on a terminal; piped, the columns are aligned with spaces.
+    """
+    from rich import box
+    from rich.table import Table
+
+    stream = out or sys.stdout
+    table = Table(
+        box=box.SIMPLE_HEAD if is_terminal(stream) else None,
+        show_edge=False,
+        pad_edge=False,
+        highlight=False,
+    )
+    for name in columns:
+        header = (headers or {}).get(name, name.replace("_", " "))
+        table.add_column(header, **_column_hints(name, rows))
+    for row in rows:
+        table.add_row(*(table_cell(row.get(name)) for name in columns))
+    _console_for(stream).print(table)
+
+
+def _column_hints(name: str, rows: list[Any]) -> dict[str, Any]:
+    hints = dict(_COLUMN_HINTS.get(name, {}))
+    sample = next((row.get(name) for row in rows if row.get(name) is not None), None)
+    if isinstance(sample, (int, float)) and not isinstance(sample, bool):
+        hints.setdefault("justify", "right")
+    return hints
+
+
+def table_cell(value: Any) -> Any:
+    """One cell as rich Text, never parsed as markup."""
+    from rich.text import Text
+
+    if isinstance(value, Text):
+        return value
+    if value is None:
+        return Text("")
+    if isinstance(value, float):
+        return Text(f"{value:.2f}")
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    return Text(clean(str(value), one_line=True))
+
+
+def _console_for(stream: TextIO) -> Any:
+    from rich.console import Console
+
+    return Console(
+        file=stream, highlight=False, no_color="NO_COLOR" in os.environ or None
+    )

@@ -51,12 +51,14 @@ def emit(
     *,
     table_columns: Sequence[str] | None = None,
     headers: Mapping[str, str] | None = None,
+    header: bool = True,
     out: TextIO | None = None,
 ) -> int:
     """Write rows in the format (None: the terminal/pipe default); return how many were written.
 
     `columns` are the keys machine formats carry, in that order; `table_columns` (default the
-    same) are the ones a terminal table shows, under `headers` (default the key).
+    same) are the ones a terminal table shows, under `headers` (default the key; header=False
+    for none).
     Machine formats stream, so a million rows never sit in memory.
     """
     out = out or sys.stdout
@@ -65,9 +67,9 @@ def emit(
         from newscli.render import print_table
 
         materialised = list(rows)
-        print_table(materialised, table_columns or columns, headers=headers, out=out)
+        print_table(materialised, table_columns or columns, headers=headers, header=header, out=out)
         return len(materialised)
-    return _write_machine(rows, fmt, columns, _safe_stream(out))
+    return _write_machine(rows, fmt, columns, data_stream(out))
 
 
 def _write_machine(
@@ -97,7 +99,7 @@ def _write_lines(lines: Iterable[str], out: TextIO) -> int:
     return count
 
 
-def _safe_stream(out: TextIO) -> TextIO:
+def data_stream(out: TextIO) -> TextIO:
     """UTF-8 always; on a terminal, escape sequences in the data shown as text, never obeyed."""
     encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("_", "-")
     if encoding not in ("utf-8", "utf8"):

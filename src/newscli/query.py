@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from newscli.errors import QueryError
@@ -331,7 +331,7 @@ def has_token(text: str) -> bool:
 def _split_filters(tree: Node | None) -> tuple[list[Node], Filters]:
     """Top-level facets (and negated ones) become Filters; the rest stays text."""
     top = list(tree.children) if isinstance(tree, All) else ([tree] if tree else [])
-    filters, words = Filters(), []
+    filters, words = Filters(), list[Node]()
     for node in top:
         if isinstance(node, Facet):
             _add_facet(filters, node)
@@ -430,15 +430,15 @@ def _group(text: str, node: Node | None = None) -> str:
     return text if isinstance(node, Word) else f"({text})"
 
 
-def _all(nodes: list[Node]) -> Node:
+def _all(nodes: Sequence[Node]) -> Node:
     return nodes[0] if len(nodes) == 1 else All(tuple(nodes))
 
 
-def _any(nodes: list[Node]) -> Node:
+def _any(nodes: Sequence[Node]) -> Node:
     return nodes[0] if len(nodes) == 1 else Any_(tuple(nodes))
 
 
-def _boost(positive: list[Node]) -> str | None:
+def _boost(positive: Sequence[Node]) -> str | None:
     """The plain words as one phrase, when there are two or more of them."""
     plain = [n.text for n in positive if isinstance(n, Word) and not n.prefix]
     if len(plain) < 2:
@@ -505,16 +505,17 @@ def _map(node: Node | None, change: Callable[[Node], Node]) -> Node | None:
         return node
     node = change(node)
     if isinstance(node, Column):
-        return Column(node.name, _map(node.child, change))
+        return simplify(Column(node.name, _map(node.child, change) or node.child))
     if isinstance(node, (All, Any_)):
-        return simplify(type(node)(tuple(_map(c, change) for c in node.children)))
+        kids = (_map(c, change) for c in node.children)
+        return simplify(type(node)(tuple(k for k in kids if k is not None)))
     return node
 
 
 def _unquoted(node: Node | None) -> Node | None:
     def split(n: Node) -> Node:
         words = n.text.split() if isinstance(n, Word) and n.phrase else []
-        if not words:
+        if not words or not isinstance(n, Word):
             return n
         last = Word(words[-1], prefix=n.prefix)  # "night fer"* keeps its prefix: night fer*
         return All((*(Word(w) for w in words[:-1]), last))

@@ -109,8 +109,8 @@ def print_table(
         show_header=header,
     )
     for name in columns:
-        header = (headers or {}).get(name, name.replace("_", " "))
-        table.add_column(header, **_column_hints(name, rows))
+        heading = (headers or {}).get(name, name.replace("_", " "))
+        table.add_column(heading, **_column_hints(name, rows))
     for row in rows:
         table.add_row(*(table_cell(row.get(name)) for name in columns))
     _console_for(stream).print(table)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
-from typing import Annotated, Any, Optional, TextIO
+from typing import Annotated, Any, Optional, TextIO, cast
 
 import typer
 
@@ -109,7 +109,7 @@ def data_stream(out: TextIO) -> TextIO:
             pass
     from newscli.render import is_terminal
 
-    return _CleanedStream(out) if is_terminal(out) else out
+    return cast(TextIO, _CleanedStream(out)) if is_terminal(out) else out
 
 
 class _CleanedStream:

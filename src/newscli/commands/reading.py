@@ -27,7 +27,7 @@ SEARCH_CONTEXT = {"ignore_unknown_options": True, "help_option_names": ["--help"
 
 class ListSort(str, Enum):
     date = "date"
-    title = "title"
+    title = "title"  # type: ignore[assignment]  # shadows str.title, harmlessly
     source = "source"
     imported = "imported"
 

@@ -363,11 +363,15 @@ def test_markup_and_escapes_in_articles_print_as_text(archive, terminal):
     assert "[i]Evil[/i]" in archive("search", "pwned").stdout
 
 
-def test_piped_machine_formats_keep_the_data_exactly(archive):
+def test_piped_json_keeps_the_data_exactly_and_piped_text_is_harmless(archive):
     [hit] = [a for a in archive.json("list") if a["title"] == HOSTILE_TITLE]
     assert hit["source"] == "[i]Evil[/i]"
     shown = archive.json("show", hit["slug"])
     assert shown["body"] == ARTICLES[4]["body"]
+    for fmt in ("text", "markdown"):
+        piped = archive("show", hit["slug"], "--format", fmt).stdout
+        _assert_harmless(piped)
+        assert "Body \\x1b[31mred" in piped
 
 
 # -- real processes: pipes and terminals -------------------------------------------------------

@@ -220,17 +220,19 @@ def show_command(
     from newscli.commands.output import data_stream
     from newscli.markdown import to_markdown
     from newscli.models import ALL_FIELDS
-    from newscli.render import is_terminal, show_article
+    from newscli.render import clean, is_terminal, show_article
 
     store = open_store(ctx)
     article = store.resolve(ref)
     out = data_stream(sys.stdout)
+    # Text and Markdown are for reading, wherever they end up (a file cat-ed later, less):
+    # control characters are always shown as text. JSON escapes them itself.
     if fmt is ShowFormat.json:
         out.write(formats.to_json_line({k: article[k] for k in ALL_FIELDS}) + "\n")
     elif fmt is ShowFormat.markdown:
-        out.write(to_markdown(article))
+        out.write(clean(to_markdown(article)))
     elif fmt is ShowFormat.text or not is_terminal(sys.stdout):
-        out.write(formats.article_text(article))
+        out.write(clean(formats.article_text(article)))
     else:
         words = _highlight_words(store, article, highlight)
         show_article(article, words, pager=not no_pager)

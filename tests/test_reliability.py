@@ -50,6 +50,10 @@ def open_tmp():
 def integrity(db: Path) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "articles" not in tables:  # killed before the schema was committed: nothing half-made
+        assert not tables & {"articles_fts", "newscli_migrations"}
+        return
     conn.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
     rows = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     indexed = conn.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
@@ -60,6 +64,8 @@ def integrity(db: Path) -> None:
 def articles(db: Path) -> set[tuple[str, str]]:
     conn = sqlite3.connect(db)
     try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone():
+            return set()
         return set(conn.execute("SELECT slug, sha256 FROM articles"))
     finally:
         conn.close()

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import write
 from newscli import importer, migrations
@@ -152,6 +154,9 @@ def test_hostile_titles_print_as_harmless_text(tmp_path):
         shown = run(db, "show", slug["slug"])
         assert shown.returncode == 0
         assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+    for args in (["list"], ["list", "--format", "csv"], ["search", "title"], ["search", "evil"]):
+        printed = run(db, *args).stdout
+        assert "\x1b" not in printed and "\x07" not in printed and "title" in printed.lower()
     markup = next(a for a in json.loads(run(db, "list", "--format", "json").stdout)
                   if "Loud" in a["title"])
     assert "[bold]Loud[/bold]" in run(db, "show", markup["slug"]).stdout
@@ -364,3 +369,29 @@ def test_disk_full_names_the_archive_and_keeps_what_was_stored(tmp_path, monkeyp
     assert [r["title"] for r in store.iter_articles()][-1] == "Stored first"
     store.close()
     integrity(db)
+
+
+# -- queries -----------------------------------------------------------------------------------
+
+FTS_WORDS = st.sampled_from(['"', "'", "(", ")", "*", "-", "^", ":", "AND", "OR", "NOT", "NEAR",
+                             "title:", "body:", "source:", "tag:", "since:", "rank", "bm25(",
+                             "articles_fts", "\x00", "\x1b[2J", "北京", " ", "ferry", ";--"])
+
+
+@pytest.fixture(scope="module")
+def fuzz_cli(tmp_path_factory):
+    from conftest import SAMPLES, Cli
+
+    cli = Cli(tmp_path_factory.mktemp("fuzz") / "a.db")
+    assert cli("import", str(SAMPLES)).exit_code == 0
+    return cli
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), st.lists(FTS_WORDS, max_size=60).map("".join),
+                 st.text(min_size=2000, max_size=6000)))
+def test_search_command_never_raises(fuzz_cli, query):
+    result = fuzz_cli("search", "--", query) if query.startswith("-") else fuzz_cli("search", query)
+    assert result.exit_code in (0, 1, 2), (query, result.stderr)
+    assert result.exception is None or isinstance(result.exception, SystemExit), query
+    assert "Traceback" not in result.stderr and "fts5" not in result.stderr.lower()

@@ -88,7 +88,20 @@ def _write_machine(
         return formats.write_json(records, out)
     if fmt is OutputFormat.jsonl:
         return formats.write_jsonl(records, out)
-    return formats.write_delimited(records, out, columns, tsv=fmt is OutputFormat.tsv)
+    # Text tables end up in terminals (`cat`, `column -t`): their cells carry no live escapes.
+    # JSON needs no such care, its encoding escapes control characters.
+    cells = ({name: _harmless(value) for name, value in record.items()} for record in records)
+    return formats.write_delimited(cells, out, columns, tsv=fmt is OutputFormat.tsv)
+
+
+def _harmless(value: Any) -> Any:
+    from newscli.render import clean
+
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [clean(v) if isinstance(v, str) else v for v in value]
+    return value
 
 
 def _write_lines(lines: Iterable[str], out: TextIO) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from enum import Enum
-from typing import Annotated, Any, Optional, TextIO, cast
+from typing import Annotated, Any, TextIO, cast
 
 import typer
 
@@ -25,7 +25,7 @@ class OutputFormat(str, Enum):
 
 
 FormatOption = Annotated[
-    Optional[OutputFormat],
+    OutputFormat | None,
     typer.Option(
         "--format",
         help="table, json, jsonl, csv, tsv or slugs (one slug a line). "

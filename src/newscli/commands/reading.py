@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from enum import Enum
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -44,7 +44,7 @@ class ShowFormat(str, Enum):
 
 
 LimitOption = Annotated[
-    Optional[int],
+    int | None,
     typer.Option(
         "--limit", min=0, show_default=False,
         help=f"At most this many [default: {TABLE_LIMIT} in a terminal table, else all]",
@@ -200,7 +200,7 @@ def show_command(
         str, typer.Argument(metavar="SLUG", help="Slug, numeric id or unique slug prefix.")
     ],
     fmt: Annotated[
-        Optional[ShowFormat],
+        ShowFormat | None,
         typer.Option(
             "--format", show_default=False,
             help="text, markdown (with YAML front matter) or json (every field) "
@@ -208,7 +208,7 @@ def show_command(
         ),
     ] = None,
     highlight: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--highlight", metavar="QUERY", help="Mark the words this search matches."),
     ] = None,
     no_pager: Annotated[

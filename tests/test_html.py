@@ -333,3 +333,19 @@ def test_saved_pages_corpus_all_import_with_titles_mostly_right():
         assert not isinstance(a, ParseError), (entry["file"], a)
         right += " ".join(a.title.casefold().split()) == " ".join(entry["title"].casefold().split())
     assert right >= 0.85 * len(truth)
+
+
+def test_body_repeating_the_headline_and_its_kicker_drops_them_and_finds_the_dateline():
+    html = (
+        '<html><head><meta property="og:title" content="Pier plan approved"></head><body><article>'
+        '<h1><span class="kicker">Harbour</span> Pier plan approved</h1>'
+        "<p>Councillors back a new pier in time for next year's festival.</p>"
+        "<p>HARBOURTON – The council approved plans for a new pier on Monday, after a debate that lasted "
+        "three hours and drew a crowd of fishermen, traders and festival organisers to the town hall.</p>"
+        "<p>The pier will cost £4 million and should open before the harbour festival next summer.</p>"
+        "</article></body></html>"
+    )
+    a = page("pier.html", html)
+    assert a.title == "Pier plan approved"
+    assert not a.body.startswith(("Harbour Pier plan", "Pier plan approved"))
+    assert a.dateline == "HARBOURTON"

@@ -78,3 +78,17 @@ def test_cli_import_page_from_stdin(cli):
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["imported"] == 1
     assert cli.json("list")[0]["title"] == "Harbour festival draws record crowds"
+
+
+def test_sample_saved_page_and_scraper_record(cli):
+    samples = Path(__file__).resolve().parent.parent / "sample_articles"
+    pages = [str(samples / "saved-page-ferry-fares.html"), str(samples / "scraper-newsplease-wind.json")]
+    result = cli("import", *pages, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["imported"] == 2
+    rows = {row["source"]: row for row in cli.json("list")}
+    page, record = rows["Harbourton Gazette"], rows["eastholmledger.example"]
+    assert page["title"] == "Transport committee puts off night ferry fare decision"
+    assert (page["author"], page["dateline"]) == ("Felix Morrow", "HARBOURTON")
+    assert record["title"] == "Harbourton Chosen as Construction Base for Skerrow Bank Wind Farm"
+    assert (record["author"], record["published"]) == ("Aila Brandt", "2025-05-14T16:20:00")

@@ -21,6 +21,7 @@ from newscli.parsing.pagemeta import (
     choose_title,
     read_page_facts,
     site_keys,
+    title_key,
 )
 from newscli.parsing.text import clean_body, find_dateline
 
@@ -164,10 +165,10 @@ def _mostly_links(body: str, links: set[str]) -> bool:
 
 def _article(facts: PageFacts, found: Any, body: str, tree: Any) -> Article:
     """What the page states first; trafilatura's findings (`found`) where it states nothing."""
-    title = choose_title(facts) or _plain(found.title) or _first_line(body)
+    title = _plain(choose_title(facts)) or _plain(found.title) or _first_line(body)
     body = _drop_repeated_title(body, title)
     article = Article(
-        title=_plain(title)[:300],
+        title=title[:300].rstrip(),
         body=body,
         source=_source(facts, found),
         author=", ".join(_authors(facts, found, tree, title)) or None,
@@ -177,7 +178,9 @@ def _article(facts: PageFacts, found: Any, body: str, tree: Any) -> Article:
         language=_language(facts, found),
         format="text",
     )
-    article.dateline = find_dateline(article.body)
+    # The dateline opens the story, which may come after a standfirst.
+    openings = article.body.split("\n\n")[:3]
+    article.dateline = next(filter(None, map(find_dateline, openings)), None)
     article.meta = {k: v for k, v in _meta(facts, found).items() if v}
     return article
 
@@ -244,14 +247,16 @@ def _meta(facts: PageFacts, found: Any) -> dict[str, Any]:
 
 
 def _drop_repeated_title(body: str, title: str) -> str:
+    """The headline (with or without its kicker) when the extracted text repeats it first."""
     first, _, rest = body.partition("\n\n")
-    if rest and " ".join(first.split()).casefold() == " ".join(title.split()).casefold():
+    opening, headline = title_key(first), title_key(title)
+    if rest and headline and opening.endswith(headline) and len(opening) < len(headline) + 40:
         return rest
     return body
 
 
 def _first_line(body: str) -> str:
-    return body.split("\n", 1)[0][:300]
+    return _plain(body.split("\n", 1)[0])[:300]
 
 
 def _plain(text: str | None) -> str:

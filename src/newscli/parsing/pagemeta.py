@@ -353,7 +353,7 @@ def choose_title(facts: PageFacts) -> str | None:
                 return agreed
     words = _stems(claims + [facts.description or ""])
     for heading in facts.first_h1s:
-        if _key(heading).replace(" ", "") in sites or len(heading.split()) < 2:
+        if title_key(heading).replace(" ", "") in sites or len(heading.split()) < 2:
             continue
         if not claims or len(_stems([heading]) & words) >= 2:
             return heading
@@ -406,7 +406,7 @@ def _guess_title_segment(title: str) -> str:
 
 def _agreement(heading: str, claim: str) -> str | None:
     """The visible form of a headline two sources agree on, or None."""
-    h, c = f" {_key(heading)} ", f" {_key(claim)} "
+    h, c = f" {title_key(heading)} ", f" {title_key(claim)} "
     if h.strip() == "" or c.strip() == "":
         return None
     if h == c:
@@ -479,7 +479,7 @@ def choose_authors(
 
     A source that gives more than MAX_AUTHORS names is a list of tags or categories, not a byline.
     """
-    banned = {_key(r) for r in rejected if r}
+    banned = {title_key(r) for r in rejected if r}
     pools = [clean_authors(values, sites=sites, banned=banned) for values in sources]
     pools = [names for names in pools if len(names) <= MAX_AUTHORS]
     chosen = next((names for names in pools if names), [])
@@ -514,10 +514,10 @@ def clean_authors(values: Iterable[str], *, sites: set[str], banned: set[str] = 
     names: list[str] = []
     for value in values:
         for name in split_names(value, sites):
-            key = _key(name)
+            key = title_key(name)
             if key in banned or _site_key(name) in sites or not plausible_name(name):
                 continue
-            if key not in {_key(n) for n in names}:
+            if key not in {title_key(n) for n in names}:
                 names.append(name)
     return names
 
@@ -559,7 +559,7 @@ def _site_key(text: str) -> str:
     return _NON_WORD.sub("", _fold(text))
 
 
-def _key(text: str) -> str:
+def title_key(text: str) -> str:
     """Comparison form of a title: case, quotes, dashes and punctuation do not count."""
     return " ".join(_NON_WORD.sub(" ", _fold(text)).split())
 

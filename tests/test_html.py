@@ -305,6 +305,26 @@ def test_bylines_from_author_links_and_by_lines_not_comments():
 
 # --- properties ---------------------------------------------------------------------------------
 
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    | st.sampled_from(["NewsArticle", "Person", "@id", "#a", "2024-01-02T03:04:05Z"]),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(
+        st.sampled_from(["@type", "@id", "@graph", "headline", "author", "publisher", "name",
+                         "datePublished", "keywords", "url", "mainEntity", "inLanguage"]),
+        children, max_size=5,
+    ),
+    max_leaves=20,
+)
+
+
+@given(_JSON)
+def test_any_json_ld_never_breaks_reading_the_page(data):
+    script = json.dumps(data).replace("</", "<\\/")
+    facts = facts_of(f'<html><head><script type="application/ld+json">{script}</script></head></html>')
+    assert all(isinstance(t, str) for t in facts.titles + facts.person_authors + facts.dates)
+
+
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.binary(max_size=3000))

@@ -123,8 +123,7 @@ def _read_json_ld(tree: Any, facts: PageFacts) -> None:
 def _read_article_node(node: dict[str, Any], by_id: dict[str, Any], facts: PageFacts) -> None:
     facts.titles.extend(_strings(node.get("headline")))
     _read_authors(node, by_id, facts)
-    for publisher in _as_list(node.get("publisher")):
-        publisher = by_id.get(publisher.get("@id"), publisher) if isinstance(publisher, dict) else publisher
+    for publisher in (_resolve(p, by_id) for p in _as_list(node.get("publisher"))):
         facts.site_names.extend(_strings(publisher.get("name") if isinstance(publisher, dict) else publisher))
     facts.dates.extend(_strings(node.get("datePublished")) or _strings(node.get("dateCreated")))
     facts.modified = facts.modified or next(iter(_strings(node.get("dateModified"))), None)
@@ -137,12 +136,19 @@ def _read_article_node(node: dict[str, Any], by_id: dict[str, Any], facts: PageF
 
 def _read_authors(node: dict[str, Any], by_id: dict[str, Any], facts: PageFacts) -> None:
     for author in _as_list(node.get("author")) + _as_list(node.get("creator")):
-        author = by_id.get(author.get("@id"), author) if isinstance(author, dict) else author
+        author = _resolve(author, by_id)
         if isinstance(author, dict):
             target = facts.org_authors if "Organization" in _types(author) else facts.person_authors
             target.extend(_strings(author.get("name")))
         else:
             facts.person_authors.extend(_strings(author))
+
+
+def _resolve(item: Any, by_id: dict[str, Any]) -> Any:
+    """A JSON-LD reference ({"@id": ...}) replaced by the node it points to, when the page has it."""
+    if isinstance(item, dict) and isinstance(item.get("@id"), str):
+        return by_id.get(item["@id"], item)
+    return item
 
 
 def _json_ld_nodes(tree: Any) -> Iterator[dict[str, Any]]:
@@ -262,8 +268,8 @@ def _read_bylines(tree: Any, facts: PageFacts) -> None:
         if _author_link(link, text) and _name_like(text) and _in_article(link):
             facts.bylines.append(text)
     for element in tree.iter("p", "span", "div", "li", "strong", "em", "address"):
-        text = _short_text(element, 80)
-        match = _BYLINE.search(text) if text else None
+        short = _short_text(element, 80)
+        match = _BYLINE.search(short) if short else None
         if match and _in_article(element):
             facts.bylines.append(match.group("name"))
             break
@@ -509,7 +515,9 @@ _NOT_NAMES = frozenset({
 })
 
 
-def clean_authors(values: Iterable[str], *, sites: set[str], banned: set[str] = frozenset()) -> list[str]:
+def clean_authors(
+    values: Iterable[str], *, sites: set[str], banned: frozenset[str] | set[str] = frozenset()
+) -> list[str]:
     """Author names out of raw byline values; URLs, site names, sections and sentences dropped."""
     names: list[str] = []
     for value in values:
@@ -522,7 +530,7 @@ def clean_authors(values: Iterable[str], *, sites: set[str], banned: set[str] = 
     return names
 
 
-def split_names(value: str, sites: set[str] = frozenset()) -> list[str]:
+def split_names(value: str, sites: frozenset[str] | set[str] = frozenset()) -> list[str]:
     text = _text(value).strip("'\"“”‘’ ")
     if _is_url(text) or "@" in text or text.startswith("/"):
         return []

@@ -138,7 +138,7 @@ def _extract(tree: Any) -> Any:
         return trafilatura.bare_extraction(
             tree, with_metadata=True, include_comments=False, include_tables=True, include_images=False
         )
-    except (ValueError, TypeError, RecursionError):  # trafilatura's own failures on odd markup
+    except Exception:  # an extractor meets every kind of broken markup: the page fails alone
         return None
 
 

@@ -36,6 +36,8 @@ META_DATES = (
 META_TAGS = ("article:tag", "news_keywords", "article:section", "parsely-section")
 META_DESCRIPTIONS = ("og:description", "description", "twitter:description")
 META_LANGUAGES = ("og:locale", "content-language", "language", "dc.language")
+# More names than this from one source is a list of tags or of the site's writers, not a byline.
+MAX_AUTHORS = 4
 
 # Class names of the parts of a headline that are not the headline: the kicker above it, text
 # kept for screen readers only.
@@ -267,6 +269,8 @@ def _read_bylines(tree: Any, facts: PageFacts) -> None:
         text = _text(link.text_content())
         if _author_link(link, text) and _name_like(text) and _in_article(link):
             facts.bylines.append(text)
+            if len(set(facts.bylines)) > MAX_AUTHORS:
+                break  # links to many writers: teasers or a staff list, not a byline (dropped later)
     for element in tree.iter("p", "span", "div", "li", "strong", "em", "address"):
         short = _short_text(element, 80)
         match = _BYLINE.search(short) if short else None
@@ -481,10 +485,7 @@ def _local_day_possible(utc: str, day: str) -> bool:
 def choose_authors(
     sources: Iterable[Iterable[str]], *, sites: set[str], rejected: Iterable[str] = ()
 ) -> list[str]:
-    """Names from the first source that gives any, completed by a fuller form from later sources.
-
-    A source that gives more than MAX_AUTHORS names is a list of tags or categories, not a byline.
-    """
+    """Names from the first source that gives any, completed by a fuller form from later sources."""
     banned = {title_key(r) for r in rejected if r}
     pools = [clean_authors(values, sites=sites, banned=banned) for values in sources]
     pools = [names for names in pools if len(names) <= MAX_AUTHORS]
@@ -507,7 +508,6 @@ _BY = re.compile(
     re.IGNORECASE,
 )
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\|| / | and | und | y | et | e )\s*", re.IGNORECASE)
-MAX_AUTHORS = 4
 _DOMAIN = re.compile(r"\w\.[a-z]{2,6}\b|\bwww\.")
 _NOT_NAMES = frozenset({
     "name", "admin", "administrator", "author", "autor", "guest", "gast", "anonymous", "unknown",

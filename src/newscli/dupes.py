@@ -182,6 +182,10 @@ def has_unsigned(conn: sqlite3.Connection) -> bool:
     return conn.execute(f"SELECT EXISTS ({_UNSIGNED})").fetchone()[0] == 1
 
 
+def count_unsigned(conn: sqlite3.Connection) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM ({_UNSIGNED})").fetchone()[0])
+
+
 def sign_missing(conn: sqlite3.Connection) -> int:
     """Sign every article that has no signature yet (after an upgrade, or an outside edit)."""
     ids = [row[0] for row in conn.execute(_UNSIGNED)]

@@ -1,0 +1,176 @@
+"""`newscli dupes`, `newscli related` and `newscli stats`: what the archive knows as a whole."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated, Any
+
+import typer
+
+from newscli.commands import open_store
+from newscli.commands.insight_output import FormatOption, emit, nothing_found
+from newscli.commands.options import (
+    AuthorOption,
+    SinceOption,
+    SourceOption,
+    TagOption,
+    UntilOption,
+    make_filters,
+)
+
+QueryArgument = Annotated[
+    str | None,
+    typer.Argument(metavar="[QUERY]", help="Only articles matching this search.",
+                   show_default=False),
+]
+DUPE_FIELDS = ("group", "slug", "title", "source", "published", "similarity")
+RELATED_FIELDS = ("slug", "title", "source", "published", "score")
+
+
+def _match(query: str | None) -> Any:
+    from newscli.query import parse_query
+
+    return parse_query(query) if query else None
+
+
+def dupes_command(
+    ctx: typer.Context,
+    query: QueryArgument = None,
+    threshold: Annotated[
+        float,
+        typer.Option(min=0.4, max=1.0, help="How similar counts as a copy: share of three-word "
+                     "sequences in common, 0.4 to 1."),
+    ] = 0.5,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    author: AuthorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Find near-duplicates: the same story republished, corrected or re-scraped."""
+    from newscli.dupes import find_groups
+    from newscli.render import print_dupes
+
+    parsed = _match(query)
+    filters = make_filters(source, tag, author, since, until)
+    if parsed is not None:
+        filters = _merge(filters, parsed.filters)
+    groups = [[m.as_dict() for m in group] for group in find_groups(
+        open_store(ctx), filters, parsed.match if parsed else None, threshold)]
+    emit(fmt, [{"articles": group} for group in groups], lambda: print_dupes(groups),
+         fields=DUPE_FIELDS,
+         rows=[{"group": n, **m} for n, group in enumerate(groups, 1) for m in group])
+    if not groups:
+        nothing_found("no near-duplicates found")
+
+
+def related_command(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="SLUG", help="Slug, numeric id or unique prefix.")],
+    limit: Annotated[int, typer.Option(min=1, help="How many articles to show.")] = 10,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    author: AuthorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Articles closest in content to one article, best first (its copies left out)."""
+    from newscli.related import find_related
+    from newscli.render import clean, print_related, say
+
+    found = find_related(open_store(ctx), ref, make_filters(source, tag, author, since, until),
+                         limit)
+    results = [{key: row[key] for key in RELATED_FIELDS} for row in found.results]
+    emit(fmt, results, lambda: print_related(results), fields=RELATED_FIELDS)
+    if found.folded:
+        copies = "copy" if found.folded == 1 else "copies"
+        say(f"folded {found.folded} near-duplicate {copies} "
+            f"(see: newscli dupes)")
+    if not results:
+        nothing_found(f"no articles related to {clean(found.article['slug'], one_line=True)}")
+
+
+class By(str, Enum):
+    source = "source"
+    author = "author"
+    tag = "tag"
+    year = "year"
+    month = "month"
+    week = "week"
+    day = "day"
+
+
+def stats_command(
+    ctx: typer.Context,
+    query: QueryArgument = None,
+    by: Annotated[
+        By | None,
+        typer.Option("--by", help="Count articles per value; year/month/week/day make a "
+                     "timeline. [default: an overview]", show_default=False),
+    ] = None,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    author: AuthorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Counts of articles by source, author, tag or period, or an overview of the archive."""
+    from newscli import stats
+
+    parsed = _match(query)
+    filters = make_filters(source, tag, author, since, until)
+    if parsed is not None:
+        filters = _merge(filters, parsed.filters)
+    match = parsed.match if parsed else None
+    store = open_store(ctx)
+    if by is None:
+        _print_overview(stats.overview(store, filters, match), fmt)
+        return
+    rows = stats.count_by(store, by.value, filters, match)
+    from newscli.render import print_counts
+
+    emit(fmt, rows, lambda: print_counts(rows, by.value), fields=("key", "count"))
+    if not rows:
+        nothing_found("no articles match")
+
+
+def _print_overview(summary: dict[str, Any], fmt: Any) -> None:
+    import sys
+
+    from newscli import formats
+    from newscli.commands.insight_output import Format, chosen
+    from newscli.render import print_counts, print_fields
+
+    fmt = chosen(fmt)
+    if fmt is Format.table:
+        print_fields("Archive", overview_fields(summary))
+        for key, by in (("top_sources", "source"), ("top_tags", "tag")):
+            if summary[key]:
+                print_counts(summary[key], by)
+    elif fmt is Format.csv:  # one row: the busiest lists do not fit in cells
+        flat = {k: v for k, v in summary.items() if not k.startswith("top_")}
+        formats.write_delimited([flat], sys.stdout, tuple(flat))
+    else:  # one object, for json and jsonl alike
+        print(formats.to_json_line(summary))
+
+
+def overview_fields(summary: dict[str, Any]) -> list[tuple[str, Any]]:
+    span = f"{summary['first'][:10]} to {summary['last'][:10]}" if summary["first"] else None
+    return [
+        ("articles", summary["articles"]), ("words", summary["words"]),
+        ("sources", summary["sources"]), ("authors", summary["authors"]),
+        ("tags", summary["tags"]), ("published", span), ("undated", summary["undated"]),
+    ]
+
+
+def _merge(filters: Any, extra: Any) -> Any:
+    """The shared options and the filters written in QUERY (`source:X`): all of them apply."""
+    filters.sources += extra.sources
+    filters.tags += extra.tags
+    filters.authors += extra.authors
+    filters.since = max(filter(None, (filters.since, extra.since)), default=None)
+    filters.until = min(filter(None, (filters.until, extra.until)), default=None)
+    return filters

@@ -110,14 +110,24 @@ def edit_command(
     say(f"saved {saved['slug']}" if saved else "no changes")
 
 
-def info_command(ctx: typer.Context, fmt: FormatOption = None) -> None:
+def info_command(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    path_only: Annotated[
+        bool, typer.Option("--path", help="Print only the database path, for other tools.")
+    ] = False,
+) -> None:
     """Where the archive is, what it holds, and a check of the database and its search index."""
     from newscli.commands.insight_output import Format, chosen
     from newscli.curation import archive_info
     from newscli.formats import to_json_line
     from newscli.render import print_fields
 
-    info = archive_info(open_store(ctx))
+    store = open_store(ctx)
+    if path_only:
+        print(store.path.resolve())
+        return
+    info = archive_info(store)
     if chosen(fmt) is Format.table:
         span = f"{info['first'][:10]} to {info['last'][:10]}" if info["first"] else None
         print_fields("Archive", [

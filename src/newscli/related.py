@@ -78,8 +78,10 @@ def distinctive_terms(conn: sqlite3.Connection, title: str, body: str, total: in
     counts, surface = _stems(conn, title, body)
     weights = {}
     for stem, tf in counts.items():
+        if _is_noise(stem):  # before the lookup: common words have the longest lists to count
+            continue
         documents = _document_count(conn, stem)
-        if documents <= 1 or documents > max(2, MAX_SHARE * total) or _is_noise(stem):
+        if documents <= 1 or documents > max(2, MAX_SHARE * total):
             continue  # only in this article, or everywhere
         weights[stem] = (1 + math.log(tf)) * math.log(total / documents)
     best = sorted(weights, key=lambda stem: (-weights[stem], stem))[:TERMS]

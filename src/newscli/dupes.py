@@ -107,7 +107,8 @@ def shingles(text: str) -> np.ndarray:
     count = len(words) - SHINGLE_WORDS + 1
     if count < 1:
         return np.empty(0, dtype=np.uint32)
-    table = {word: zlib.crc32(word.encode()) for word in set(words)}
+    distinct = set(words)
+    table = dict(zip(distinct, map(zlib.crc32, map(str.encode, distinct)), strict=True))
     hashes = np.fromiter(map(table.__getitem__, words), dtype=np.uint64, count=len(words))
     mixed = np.zeros(count, dtype=np.uint64)
     for offset in range(SHINGLE_WORDS):  # wraps modulo 2**64, as intended
@@ -140,7 +141,8 @@ def estimate(a: bytes, b: bytes) -> float:
     """MinHash estimate of the Jaccard similarity: the share of equal values."""
     import numpy as np
 
-    return float(np.mean(np.frombuffer(a, "<u4") == np.frombuffer(b, "<u4")))
+    equal = np.count_nonzero(np.frombuffer(a, "<u4") == np.frombuffer(b, "<u4"))
+    return equal / NUM_PERM
 
 
 @lru_cache(maxsize=1)

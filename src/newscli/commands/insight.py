@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from newscli.commands import open_store
-from newscli.commands.insight_output import FormatOption, emit, nothing_found
+from newscli.commands.insight_output import Format, FormatOption, chosen, emit, nothing_found
 from newscli.commands.options import (
     AuthorOption,
     SinceOption,
@@ -83,6 +83,8 @@ def related_command(
     found = find_related(open_store(ctx), ref, make_filters(source, tag, author, since, until),
                          limit)
     results = [{key: row[key] for key in RELATED_FIELDS} for row in found.results]
+    if chosen(fmt) is Format.table:
+        say("related to: " + clean(found.article["title"], one_line=True))
     emit(fmt, results, lambda: print_related(results), fields=RELATED_FIELDS)
     if found.folded:
         copies = "copy" if found.folded == 1 else "copies"
@@ -141,7 +143,6 @@ def _print_overview(summary: dict[str, Any], fmt: Any) -> None:
     import sys
 
     from newscli import formats
-    from newscli.commands.insight_output import Format, chosen
     from newscli.render import print_counts, print_fields
 
     fmt = chosen(fmt)

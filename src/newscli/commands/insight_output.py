@@ -48,7 +48,8 @@ def emit(
 
     fmt = chosen(fmt)
     if fmt is Format.table:
-        table()
+        if records:  # an empty table says less than the "nothing found" line that follows
+            table()
     elif fmt is Format.json:
         formats.write_json(records, sys.stdout)
     elif fmt is Format.jsonl:

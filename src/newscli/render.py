@@ -167,3 +167,34 @@ def print_fields(title: str | None, fields: list[tuple[str, Any]]) -> None:
     for label, value in fields:
         table.add_row(label, _text(f"{value:,}" if isinstance(value, int) else value, "-"))
     stdout_console().print(table)
+
+
+def _span(first: str | None, last: str | None) -> str | None:
+    return f"{_day(first)} to {_day(last)}" if first else None
+
+
+def print_overview(summary: dict[str, Any]) -> None:
+    """Totals, then the busiest sources and tags as charts."""
+    print_fields("Archive", [
+        ("articles", summary["articles"]), ("words", summary["words"]),
+        ("sources", summary["sources"]), ("authors", summary["authors"]),
+        ("tags", summary["tags"]), ("published", _span(summary["first"], summary["last"])),
+        ("undated", summary["undated"]),
+    ])
+    for key, by in (("top_sources", "source"), ("top_tags", "tag")):
+        if summary[key]:
+            print_counts(summary[key], by)
+
+
+def print_info(info: dict[str, Any]) -> None:
+    print_fields("Archive", [
+        ("path", info["path"]), ("size", f"{info['size'] / 1e6:,.1f} MB"),
+        ("schema version", info["schema_version"]), ("articles", info["articles"]),
+        ("sources", info["sources"]), ("tags", info["tags"]),
+        ("published", _span(info["first"], info["last"])),
+    ])
+    print_fields("Checks", [
+        (check["name"], "ok" if check["ok"] and check["detail"] == "ok"
+         else check["detail"] if check["ok"] else "FAILED: " + check["detail"])
+        for check in info["checks"]
+    ])

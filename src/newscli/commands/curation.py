@@ -121,7 +121,7 @@ def info_command(
     from newscli.commands.insight_output import Format, chosen
     from newscli.curation import archive_info
     from newscli.formats import to_json_line
-    from newscli.render import print_fields
+    from newscli.render import print_info
 
     store = open_store(ctx)
     if path_only:
@@ -129,15 +129,7 @@ def info_command(
         return
     info = archive_info(store)
     if chosen(fmt) is Format.table:
-        span = f"{info['first'][:10]} to {info['last'][:10]}" if info["first"] else None
-        print_fields("Archive", [
-            ("path", info["path"]), ("size", f"{info['size'] / 1e6:,.1f} MB"),
-            ("schema version", info["schema_version"]), ("articles", info["articles"]),
-            ("sources", info["sources"]), ("tags", info["tags"]), ("published", span),
-        ])
-        print_fields("Checks", [(c["name"], ("ok" if c["ok"] else "FAILED: ") +
-                                 ("" if c["detail"] == "ok" else c["detail"]))
-                                for c in info["checks"]])
+        print_info(info)
     else:
         print(to_json_line(info))
     if not info["ok"]:

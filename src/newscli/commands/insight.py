@@ -27,10 +27,15 @@ DUPE_FIELDS = ("group", "slug", "title", "source", "published", "similarity")
 RELATED_FIELDS = ("slug", "title", "source", "published", "score")
 
 
-def _match(query: str | None) -> Any:
+def _selection(query: str | None, *options: Any) -> tuple[Any, str | None]:
+    """The filters of the shared options and of QUERY, and QUERY's full-text expression."""
     from newscli.query import parse_query
 
-    return parse_query(query) if query else None
+    filters = make_filters(*options)
+    if not query:
+        return filters, None
+    parsed = parse_query(query)
+    return _merge(filters, parsed.filters), parsed.match
 
 
 def dupes_command(
@@ -52,12 +57,9 @@ def dupes_command(
     from newscli.dupes import find_groups
     from newscli.render import print_dupes
 
-    parsed = _match(query)
-    filters = make_filters(source, tag, author, since, until)
-    if parsed is not None:
-        filters = _merge(filters, parsed.filters)
-    groups = [[m.as_dict() for m in group] for group in find_groups(
-        open_store(ctx), filters, parsed.match if parsed else None, threshold)]
+    filters, match = _selection(query, source, tag, author, since, until)
+    groups = [[member.as_dict() for member in group]
+              for group in find_groups(open_store(ctx), filters, match, threshold)]
     emit(fmt, [{"articles": group} for group in groups], lambda: print_dupes(groups),
          fields=DUPE_FIELDS,
          rows=[{"group": n, **m} for n, group in enumerate(groups, 1) for m in group])
@@ -88,8 +90,7 @@ def related_command(
     emit(fmt, results, lambda: print_related(results), fields=RELATED_FIELDS)
     if found.folded:
         copies = "copy" if found.folded == 1 else "copies"
-        say(f"folded {found.folded} near-duplicate {copies} "
-            f"(see: newscli dupes)")
+        say(f"folded {found.folded} near-duplicate {copies} (see: newscli dupes)")
     if not results:
         nothing_found(f"no articles related to {clean(found.article['slug'], one_line=True)}")
 
@@ -121,50 +122,33 @@ def stats_command(
 ) -> None:
     """Counts of articles by source, author, tag or period, or an overview of the archive."""
     from newscli import stats
+    from newscli.render import print_counts
 
-    parsed = _match(query)
-    filters = make_filters(source, tag, author, since, until)
-    if parsed is not None:
-        filters = _merge(filters, parsed.filters)
-    match = parsed.match if parsed else None
+    filters, match = _selection(query, source, tag, author, since, until)
     store = open_store(ctx)
     if by is None:
         _print_overview(stats.overview(store, filters, match), fmt)
         return
     rows = stats.count_by(store, by.value, filters, match)
-    from newscli.render import print_counts
-
     emit(fmt, rows, lambda: print_counts(rows, by.value), fields=("key", "count"))
     if not rows:
         nothing_found("no articles match")
 
 
-def _print_overview(summary: dict[str, Any], fmt: Any) -> None:
+def _print_overview(summary: dict[str, Any], fmt: Format | None) -> None:
     import sys
 
     from newscli import formats
-    from newscli.render import print_counts, print_fields
+    from newscli.render import print_overview
 
     fmt = chosen(fmt)
     if fmt is Format.table:
-        print_fields("Archive", overview_fields(summary))
-        for key, by in (("top_sources", "source"), ("top_tags", "tag")):
-            if summary[key]:
-                print_counts(summary[key], by)
+        print_overview(summary)
     elif fmt is Format.csv:  # one row: the busiest lists do not fit in cells
         flat = {k: v for k, v in summary.items() if not k.startswith("top_")}
         formats.write_delimited([flat], sys.stdout, tuple(flat))
     else:  # one object, for json and jsonl alike
         print(formats.to_json_line(summary))
-
-
-def overview_fields(summary: dict[str, Any]) -> list[tuple[str, Any]]:
-    span = f"{summary['first'][:10]} to {summary['last'][:10]}" if summary["first"] else None
-    return [
-        ("articles", summary["articles"]), ("words", summary["words"]),
-        ("sources", summary["sources"]), ("authors", summary["authors"]),
-        ("tags", summary["tags"]), ("published", span), ("undated", summary["undated"]),
-    ]
 
 
 def _merge(filters: Any, extra: Any) -> Any:

@@ -150,6 +150,16 @@ def test_an_edit_cannot_take_another_articles_slug(samples, tmp_path):
     assert result.exit_code == 1 and "mayor-race-preview already has that slug" in result.stderr
 
 
+def test_an_edit_cannot_turn_an_article_into_a_copy_of_another(samples, db, tmp_path):
+    other = samples.json("show", "mayor-race-preview")
+    code = (f"text = text.split('---', 2)[:2]; text = '---'.join(text) + '---\\n\\n' + "
+            f"{other['body']!r}; text = text.replace('Eastholm Maritime Museum Wins £2.4m "
+            f"Restoration Grant', {other['title']!r})")
+    result = samples("edit", "museum-restoration-grant", env=editor(tmp_path, code))
+    assert result.exit_code == 1
+    assert "mayor-race-preview already has that text" in result.stderr
+
+
 def test_an_edit_can_rename_the_slug(samples, tmp_path):
     env = editor(tmp_path, "text = text.replace('slug: museum-restoration-grant', "
                            "'slug: Museum Grant 2024')")

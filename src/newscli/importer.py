@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newscli import dupes
 from newscli.errors import ParseError
 from newscli.models import Article
 from newscli.parsing import is_multi_record, parse_document
@@ -257,13 +258,15 @@ def save_article(store: Store, article: Article, now: str, multi: bool) -> tuple
         if stored_matches(same_text, article):
             return "unchanged", None
         store.update(same_text["id"], article, now)
+        dupes.sign_if_changed(store.conn, same_text["id"], article.body)
         return "updated", None
     previous = _previous_version(store, article, multi)
     if previous is not None:
         store.update(previous["id"], article, now)
+        dupes.sign_if_changed(store.conn, previous["id"], article.body)
         return "updated", None
-    store.insert(article, store.unique_slug(make_slug(article)), now)
-    return "imported", None
+    article_id = store.insert(article, store.unique_slug(make_slug(article)), now)
+    return "imported", dupes.note_for_new(store.conn, article_id, article.body)
 
 
 def _previous_version(store: Store, article: Article, multi: bool) -> dict[str, object] | None:

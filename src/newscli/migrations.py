@@ -52,4 +52,12 @@ def enable_fts(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_articles]
+def m002_signatures(conn: sqlite3.Connection) -> None:
+    """Near-duplicate signatures (see newscli.dupes), kept in step with articles by triggers."""
+    from newscli import dupes
+
+    dupes.create_tables(conn)
+    dupes.sign_missing(conn)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [m001_articles, m002_signatures]

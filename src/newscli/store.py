@@ -381,3 +381,8 @@ def row_to_dict(row: sqlite3.Row) -> dict[str, Any]:
 
 def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def where_clause(filters: Filters | None, match: str | None = None) -> tuple[str, list[Any]]:
+    """` WHERE ...` (or nothing) and its parameters, for queries on `articles` in other modules."""
+    return _where(filters, match)

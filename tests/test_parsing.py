@@ -288,12 +288,19 @@ def test_jekyll_file_name_dates_are_checked(name, published):
 @pytest.mark.parametrize("awkward", [
     "next\x85line", "\x85", "line \u2028 sep", "'single' \"double\" #: ---", "yes", "2024-01-01", "",
 ])
-def test_to_markdown_front_matter_reads_back_as_written(awkward):
-    from newscli.markdown import to_markdown
+@pytest.mark.parametrize("libyaml", [True, False])
+def test_to_markdown_front_matter_reads_back_as_written(awkward, libyaml, monkeypatch):
+    import yaml
 
+    from newscli import markdown
+
+    if libyaml and not yaml.__with_libyaml__:
+        pytest.skip("PyYAML built without libyaml")
+    dumper = yaml.CSafeDumper if libyaml else markdown.python_dumper()
+    monkeypatch.setattr(markdown, "_dumper", lambda: dumper)
     article = {"title": f"T{awkward}T", "body": "---\ntitle: not this\n---", "tags": [f"t{awkward}t"],
                "meta": {awkward: [awkward, None, 2.5]}, "format": "markdown"}
-    back = one("a.md", to_markdown(article))
+    back = one("a.md", markdown.to_markdown(article))
     assert (back.title, back.body, back.tags, back.meta) == (
         article["title"], article["body"], article["tags"], article["meta"]
     )

@@ -66,11 +66,12 @@ def root(
 
 
 def _register() -> None:
-    from newscli.commands import importing, reading
+    from newscli.commands import exporting, importing, reading
 
     app.command("import")(importing.import_command)
     app.command("list")(reading.list_command)
     app.command("show")(reading.show_command)
+    app.command("export")(exporting.export_command)
 
 
 _register()

@@ -76,6 +76,23 @@ class Filters:
             params.append(self.until + "\uffff")
         return clauses, params
 
+    def combined(self, other: Filters) -> Filters:
+        """Both sets of conditions at once (options and the query's own filters)."""
+        since = max(filter(None, (self.since, other.since)), default=None)
+        until = min(filter(None, (self.until, other.until)), default=None, key=_until_key)
+        return Filters(
+            sources=[*self.sources, *other.sources],
+            tags=[*self.tags, *other.tags],
+            authors=[*self.authors, *other.authors],
+            since=since,
+            until=until,
+        )
+
+
+def _until_key(bound: str) -> str:
+    # The bound compared as the SQL does: "2024" reaches further than "2024-06-30".
+    return bound + "\uffff"
+
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -199,6 +216,15 @@ class Store:
         if "readonly" in reason or "read-only" in reason:
             reason = "the file or its folder is read-only"
         return DatabaseError(f"cannot write to {self.path}: {reason}; nothing was lost")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: several queries see one state of the archive, writers still run."""
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import write
 from newscli import importer, migrations
@@ -50,6 +52,10 @@ def open_tmp():
 def integrity(db: Path) -> None:
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "articles" not in tables:  # killed before the schema was committed: nothing half-made
+        assert not tables & {"articles_fts", "newscli_migrations"}
+        return
     conn.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
     rows = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
     indexed = conn.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
@@ -60,6 +66,8 @@ def integrity(db: Path) -> None:
 def articles(db: Path) -> set[tuple[str, str]]:
     conn = sqlite3.connect(db)
     try:
+        if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles'").fetchone():
+            return set()
         return set(conn.execute("SELECT slug, sha256 FROM articles"))
     finally:
         conn.close()
@@ -146,6 +154,9 @@ def test_hostile_titles_print_as_harmless_text(tmp_path):
         shown = run(db, "show", slug["slug"])
         assert shown.returncode == 0
         assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+    for args in (["list"], ["list", "--format", "csv"], ["search", "title"], ["search", "evil"]):
+        printed = run(db, *args).stdout
+        assert "\x1b" not in printed and "\x07" not in printed and "title" in printed.lower()
     markup = next(a for a in json.loads(run(db, "list", "--format", "json").stdout)
                   if "Loud" in a["title"])
     assert "[bold]Loud[/bold]" in run(db, "show", markup["slug"]).stdout
@@ -358,3 +369,29 @@ def test_disk_full_names_the_archive_and_keeps_what_was_stored(tmp_path, monkeyp
     assert [r["title"] for r in store.iter_articles()][-1] == "Stored first"
     store.close()
     integrity(db)
+
+
+# -- queries -----------------------------------------------------------------------------------
+
+FTS_WORDS = st.sampled_from(['"', "'", "(", ")", "*", "-", "^", ":", "AND", "OR", "NOT", "NEAR",
+                             "title:", "body:", "source:", "tag:", "since:", "rank", "bm25(",
+                             "articles_fts", "\x00", "\x1b[2J", "北京", " ", "ferry", ";--"])
+
+
+@pytest.fixture(scope="module")
+def fuzz_cli(tmp_path_factory):
+    from conftest import SAMPLES, Cli
+
+    cli = Cli(tmp_path_factory.mktemp("fuzz") / "a.db")
+    assert cli("import", str(SAMPLES)).exit_code == 0
+    return cli
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(st.text(max_size=300), st.lists(FTS_WORDS, max_size=60).map("".join),
+                 st.text(min_size=2000, max_size=6000)))
+def test_search_command_never_raises(fuzz_cli, query):
+    result = fuzz_cli("search", "--", query) if query.startswith("-") else fuzz_cli("search", query)
+    assert result.exit_code in (0, 1, 2), (query, result.stderr)
+    assert result.exception is None or isinstance(result.exception, SystemExit), query
+    assert "Traceback" not in result.stderr and "fts5" not in result.stderr.lower()

@@ -71,6 +71,7 @@ def _register() -> None:
     app.command("import")(importing.import_command)
     app.command("list")(reading.list_command)
     app.command("show")(reading.show_command)
+    app.command("search", context_settings=reading.SEARCH_CONTEXT)(reading.search_command)
     app.command("export")(exporting.export_command)
 
 

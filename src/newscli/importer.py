@@ -16,7 +16,10 @@ from newscli.models import Article
 from newscli.parsing import is_multi_record, parse_document
 from newscli.store import SLUG_MAX, Store, now_iso, stored_matches
 
-DEFAULT_GLOBS = ("*.txt", "*.md", "*.markdown", "*.json", "*.jsonl")
+DEFAULT_GLOBS = ("*.txt", "*.md", "*.markdown", "*.json", "*.jsonl", "*.html", "*.htm")
+# A browser's "Save page as... complete" writes page.html and a folder of its images, scripts and
+# embedded frames (page_files, or a translated name): part of the page, not articles of their own.
+PAGE_ASSET_SUFFIXES = ("_files", "-Dateien", "_fichiers", "_archivos", "_arquivos", "_bestanden", "_file")
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 BATCH_SIZE = 500
 STDIN = "-"
@@ -110,14 +113,24 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], *, exp
         except OSError as exc:
             yield Candidate(str(path), None, _os_reason(exc))
             return
+        names = {e.name.lower() for e in entries}
         for entry in entries:
-            if not entry.name.startswith("."):
+            if not entry.name.startswith(".") and not _page_assets(entry, names):
                 yield from _walk(Path(entry.path), globs, seen, explicit=False)
     elif explicit or _wanted(path.name, globs):
         if stat.S_ISREG(info.st_mode):
             yield Candidate(str(path), path)
         else:
             yield Candidate(str(path), None, "not a regular file (a FIFO, socket or device)")
+
+
+def _page_assets(entry: os.DirEntry[str], names: set[str]) -> bool:
+    """A saved page's asset folder, next to the page it belongs to."""
+    for suffix in PAGE_ASSET_SUFFIXES:
+        page = entry.name[: -len(suffix)].lower()
+        if entry.name.endswith(suffix) and (f"{page}.html" in names or f"{page}.htm" in names):
+            return entry.is_dir()
+    return False
 
 
 def _wanted(name: str, globs: tuple[str, ...]) -> bool:

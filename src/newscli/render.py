@@ -71,3 +71,236 @@ def progress_bar(total: int | None, label: str = "importing") -> Any:
         console=stderr_console(),
         transient=True,
     )
+
+
+# -- tables, shared by list, search and the insight commands ------------------------------------
+
+# How known columns behave in a table: slugs are copied whole, dates never break.
+_COLUMN_HINTS: dict[str, dict[str, Any]] = {
+    "slug": {"overflow": "fold", "style": "cyan"},
+    "date": {"no_wrap": True},
+    "published": {"no_wrap": True},
+    "rank": {"justify": "right", "no_wrap": True},
+}
+
+
+def print_table(
+    rows: list[dict[str, Any]] | list[Any],
+    columns: Any,
+    *,
+    headers: Any = None,
+    header: bool = True,
+    out: TextIO | None = None,
+) -> None:
+    """Rows (mappings) as a Rich table of the given columns; user text printed literally.
+
+    Cells may be str, numbers, lists, None, or rich Text made here in render (kept as is).
+    Box drawing only on a terminal; piped, the columns are aligned with spaces.
+    """
+    from rich import box
+    from rich.table import Table
+
+    stream = out or sys.stdout
+    table = Table(
+        box=box.SIMPLE_HEAD if is_terminal(stream) else None,
+        show_edge=False,
+        pad_edge=False,
+        highlight=False,
+        show_header=header,
+    )
+    for name in columns:
+        heading = (headers or {}).get(name, name.replace("_", " "))
+        table.add_column(heading, **_column_hints(name, rows))
+    for row in rows:
+        table.add_row(*(table_cell(row.get(name)) for name in columns))
+    _console_for(stream).print(table)
+
+
+def _column_hints(name: str, rows: list[Any]) -> dict[str, Any]:
+    hints = dict(_COLUMN_HINTS.get(name, {}))
+    sample = next((row.get(name) for row in rows if row.get(name) is not None), None)
+    if isinstance(sample, (int, float)) and not isinstance(sample, bool):
+        hints.setdefault("justify", "right")
+    return hints
+
+
+def table_cell(value: Any) -> Any:
+    """One cell as rich Text, never parsed as markup."""
+    from rich.text import Text
+
+    if isinstance(value, Text):
+        return value
+    if value is None:
+        return Text("")
+    if isinstance(value, float):
+        return Text(f"{value:.2f}")
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    return Text(clean(str(value), one_line=True))
+
+
+def _console_for(stream: TextIO) -> Any:
+    from rich.console import Console
+
+    return Console(
+        file=stream, highlight=False, no_color="NO_COLOR" in os.environ or None
+    )
+
+
+# -- list, search and show ---------------------------------------------------------------------
+
+MATCH_STYLE = "bold yellow"  # matched words; under NO_COLOR still bold
+BODY_WIDTH = 100  # a comfortable line length for reading on wide terminals
+
+
+def list_cells(rows: Any) -> Any:
+    """Article rows with a short `date` for the table."""
+    for row in rows:
+        row["date"] = (row.get("published") or "")[:10]
+        yield row
+
+
+def search_cells(hits: Any, offset: int) -> Any:
+    """Search hits with `rank` and `result`: the title (matches marked), a line of date,
+    source and slug, and the snippet, followed by a blank line."""
+    from rich.text import Text
+
+    for number, hit in enumerate(hits, offset + 1):
+        result = marked_text(hit["title_marks"])
+        result.stylize("bold")
+        facts = [(hit.get("published") or "")[:10], hit.get("source") or ""]
+        result.append("\n" + "  ".join(clean(f, one_line=True) for f in facts if f) + "  ", "dim")
+        result.append(clean(hit["slug"], one_line=True), "cyan")
+        if hit["snippet"]:
+            result.append("\n")
+            result.append_text(marked_text(hit["snippet_marks"]))
+        hit.update(rank=Text(f"{number}.", justify="right"), result=result + Text("\n"))
+        yield hit
+
+
+def marked_text(pieces: list[tuple[str, bool]]) -> Any:
+    """Rich Text from (piece, is_match) pairs; matches styled, nothing parsed as markup."""
+    from rich.text import Text
+
+    text = Text()
+    for piece, is_match in pieces:
+        flat = re.sub(r"\s", " ", clean(piece))  # spaces at the edges of pieces stay
+        text.append(flat, style=MATCH_STYLE if is_match else None)
+    return text
+
+
+def show_article(article: dict[str, Any], words: set[str], *, pager: bool) -> None:
+    """The terminal view of one article: a header of its fields, then the body (Markdown
+    rendered, text wrapped), words marked; through a pager when taller than the screen."""
+    from rich.console import Group
+
+    console = stdout_console()
+    view = Group(*_article_header(article), _Highlighted(_article_body(article), words))
+    if not pager:
+        console.print(view)
+        return
+    with console.capture() as captured:
+        console.print(view)
+    output = captured.get()
+    if output.count("\n") > console.height:
+        page(output)
+    else:
+        sys.stdout.write(output)
+
+
+def _article_header(article: dict[str, Any]) -> list[Any]:
+    from rich.rule import Rule
+    from rich.table import Table
+    from rich.text import Text
+
+    fields = Table.grid(padding=(0, 2))
+    fields.add_column(style="dim", no_wrap=True)
+    fields.add_column(overflow="fold")
+    imported_on = (article.get("imported_at") or "")[:10]
+    imported = " on ".join(filter(None, (article.get("path"), imported_on)))
+    for label, value in (
+        ("source", article.get("source")),
+        ("author", article.get("author")),
+        ("published", article.get("published")),
+        ("dateline", article.get("dateline")),
+        ("url", article.get("url")),
+        ("tags", ", ".join(article.get("tags") or [])),
+        ("words", f"{article.get('word_count') or 0:,}"),
+        ("slug", article.get("slug")),
+        ("imported", imported),
+    ):
+        if value:
+            fields.add_row(label, Text(clean(str(value), one_line=True)))
+    title = Text(clean(article.get("title") or "", one_line=True), style="bold")
+    return [title, fields, Rule(style="dim")]
+
+
+def _article_body(article: dict[str, Any]) -> Any:
+    from rich.constrain import Constrain
+    from rich.markdown import Markdown
+    from rich.text import Text
+
+    body = clean(article.get("body") or "")
+    if article.get("format") == "markdown":
+        return Constrain(Markdown(body, hyperlinks=False), BODY_WIDTH)
+    return Constrain(Text(body, overflow="fold"), BODY_WIDTH)
+
+
+class _Highlighted:
+    """Any renderable with some words marked: works on rendered segments, so Markdown keeps
+    its formatting (Rich's Markdown has no hook for marking words)."""
+
+    def __init__(self, renderable: Any, words: set[str]):
+        import re
+
+        self.renderable = renderable
+        alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) \
+            if words else None
+
+    def __rich_console__(self, console: Any, options: Any) -> Any:
+        from rich.segment import Segment
+        from rich.style import Style
+
+        mark = Style.parse(MATCH_STYLE)
+        for segment in console.render(self.renderable, options):
+            if self.pattern is None or segment.control or not segment.text.strip():
+                yield segment
+                continue
+            text, style, last = segment.text, segment.style, 0
+            for found in self.pattern.finditer(text):
+                yield Segment(text[last : found.start()], style)
+                yield Segment(found.group(), (style or Style()) + mark)
+                last = found.end()
+            yield Segment(text[last:], style)
+
+
+def page(text: str) -> None:
+    """Text (with its colours) through $PAGER, else `less -FRX` as git does; printed when
+    there is no pager to run."""
+    import shutil
+    import subprocess
+
+    command = os.environ.get("PAGER")
+    if command is None:
+        command = "less" if shutil.which("less") else ""
+    if not command.strip() or command.strip() == "cat":
+        sys.stdout.write(text)
+        return
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")  # quit if one screen, keep colours, leave text on exit
+    sys.stdout.flush()
+    process = subprocess.Popen(command, shell=True, stdin=subprocess.PIPE, env=env,
+                               encoding="utf-8", errors="replace")
+    try:
+        assert process.stdin is not None
+        process.stdin.write(text)
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # the reader quit the pager early
+    while True:
+        try:
+            process.wait()
+            return
+        except KeyboardInterrupt:
+            pass  # Ctrl-C belongs to the pager while it runs

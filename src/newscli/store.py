@@ -44,29 +44,46 @@ def default_db_path() -> Path:
 
 @dataclass
 class Filters:
-    """Row filters shared by list, search, export and stats; dates are ISO text bounds."""
+    """Row filters shared by list, search, export and stats; dates are ISO text bounds.
+
+    Sources and authors match any of those given, tags all of them; the exclude_ lists drop
+    articles with any of theirs, and exclude_match drops those matching an FTS5 expression.
+    """
 
     sources: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     since: str | None = None
     until: str | None = None
+    exclude_sources: list[str] = field(default_factory=list)
+    exclude_tags: list[str] = field(default_factory=list)
+    exclude_authors: list[str] = field(default_factory=list)
+    exclude_match: str | None = None
 
     def where(self, alias: str = "articles") -> tuple[list[str], list[Any]]:
         """SQL conditions (joined with AND by the caller) and their bound parameters."""
         clauses: list[str] = []
         params: list[Any] = []
-        for source in self.sources:
-            clauses.append(f"{alias}.source = ? COLLATE NOCASE")
-            params.append(source)
-        for author in self.authors:
-            clauses.append(f"{alias}.author LIKE ? ESCAPE '\\'")
-            params.append("%" + _escape_like(author) + "%")
-        for tag in self.tags:
-            clauses.append(
-                f"EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value = ? COLLATE NOCASE)"
-            )
-            params.append(tag)
+        author = f"{alias}.author LIKE ? ESCAPE '\\'"
+        tag = f"EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value = ? COLLATE NOCASE)"
+        # IN, not `source = ? COLLATE NOCASE OR ...`: SQLite 3.40 rewrites that OR into an
+        # index lookup that ignores the collation and finds nothing.
+        for values, negate in ((self.sources, ""), (self.exclude_sources, "NOT ")):
+            if values:
+                marks = ", ".join("?" for _ in values)
+                # COALESCE: an article with no source is not one to exclude.
+                clauses.append(f"{negate}COALESCE({alias}.source COLLATE NOCASE IN ({marks}), 0)")
+                params.extend(values)
+        for values, negate in ((self.authors, ""), (self.exclude_authors, "NOT ")):
+            if values:
+                clauses.append(f"{negate}COALESCE(" + " OR ".join([author] * len(values)) + ", 0)")
+                params.extend(_like(v) for v in values)
+        for value in self.tags:
+            clauses.append(tag)
+            params.append(value)
+        for value in self.exclude_tags:
+            clauses.append(f"NOT {tag}")
+            params.append(value)
         if self.since:
             clauses.append(f"{alias}.published >= ?")
             params.append(self.since)
@@ -74,6 +91,11 @@ class Filters:
             # "until 2024-06-30" includes that whole day: compare against the next character.
             clauses.append(f"{alias}.published < ?")
             params.append(self.until + "\uffff")
+        if self.exclude_match:
+            clauses.append(
+                f"{alias}.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+            )
+            params.append(self.exclude_match)
         return clauses, params
 
     def combined(self, other: Filters) -> Filters:
@@ -92,6 +114,10 @@ class Filters:
 def _until_key(bound: str) -> str:
     # The bound compared as the SQL does: "2024" reaches further than "2024-06-30".
     return bound + "\uffff"
+
+
+def _like(text: str) -> str:
+    return "%" + _escape_like(text) + "%"
 
 
 def _escape_like(text: str) -> str:

@@ -40,7 +40,7 @@ def import_command(
         typer.Option(
             "--glob",
             help="File-name patterns to take inside folders (repeatable; '*' takes every file). "
-            "[default: *.txt *.md *.markdown *.json *.jsonl]",
+            "[default: *.txt *.md *.markdown *.json *.jsonl *.html *.htm]",
         ),
     ] = None,
     source: Annotated[
@@ -58,7 +58,7 @@ def import_command(
         ReportFormat, typer.Option("--format", help="Report as text on stderr or JSON on stdout.")
     ] = ReportFormat.text,
 ) -> None:
-    """Import article files (text, Markdown, front matter, JSON) into the archive."""
+    """Import article files (text, Markdown, front matter, JSON, saved web pages) into the archive."""
     from newscli.importer import DEFAULT_GLOBS, Options, import_paths
 
     globs = tuple(p for pattern in glob or () for p in pattern.split()) or DEFAULT_GLOBS

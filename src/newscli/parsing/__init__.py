@@ -11,6 +11,7 @@ from newscli.models import Article
 from newscli.parsing.dates import normalise_date
 from newscli.parsing.decode import decode
 from newscli.parsing.frontmatter import has_front_matter, parse_front_matter, title_from_body
+from newscli.parsing.html import HTML_SUFFIXES, looks_like_html, parse_html
 from newscli.parsing.records import parse_json, parse_jsonl
 from newscli.parsing.text import find_dateline, parse_text
 
@@ -30,11 +31,16 @@ def is_multi_record(name: str) -> bool:
 
 def parse_document(name: str, data: bytes) -> Iterator[Parsed]:
     """Parse a file's bytes by its name's suffix (or by content, for stdin)."""
+    suffix = PurePath(name).suffix.lower()
+    if suffix in HTML_SUFFIXES and data.strip():
+        yield 0, parse_html(data)
+        return
     text = decode(data)
     if not text.strip():
         raise ParseError("file is empty")
-    suffix = PurePath(name).suffix.lower()
-    if suffix in (".jsonl", ".ndjson"):
+    if name == "-" and looks_like_html(text):
+        yield 0, parse_html(data)
+    elif suffix in (".jsonl", ".ndjson"):
         yield from parse_jsonl(text)
     elif suffix == ".json" or (name == "-" and text.lstrip()[:1] in ("[", "{")):
         yield from parse_json(text)

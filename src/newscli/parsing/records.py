@@ -10,6 +10,7 @@ from newscli.errors import ParseError
 from newscli.models import Article
 from newscli.parsing.decode import unix_newlines
 from newscli.parsing.fields import article_from_mapping, first_key
+from newscli.parsing.scrapers import scraper_fields
 from newscli.parsing.text import clean_body, find_dateline
 
 BODY_KEYS = ("body", "text", "content", "maintext")
@@ -52,6 +53,7 @@ def _guarded(record: Any) -> Article | ParseError:
 def article_from_record(record: Any) -> Article:
     if not isinstance(record, dict):
         raise ParseError("record is not a JSON object")
+    record = scraper_fields(record)
     body_key = first_key(record, BODY_KEYS)
     body = record.get(body_key) if body_key else ""
     if not isinstance(body, str):
@@ -64,5 +66,5 @@ def article_from_record(record: Any) -> Article:
         raise ParseError("record has neither title nor text")
     if not article.title:
         article.title = article.body.split("\n", 1)[0].strip()[:300]
-    article.dateline = article.dateline or find_dateline(article.body)  # as for a file
+    article.dateline = article.dateline or find_dateline(article.body)  # as for text files
     return article

@@ -89,15 +89,24 @@ def test_options_that_do_not_fit_are_usage_errors(archive, tmp_path, args):
     assert not (Path.cwd() / "x").exists()
 
 
-@pytest.mark.parametrize(("ours", "theirs", "expected"), [
+@pytest.mark.parametrize(("options", "query", "expected"), [
     (Filters(), Filters(), Filters()),
     (Filters(sources=["a"], since="2024"), Filters(tags=["t"], since="2024-03-01"),
      Filters(sources=["a"], tags=["t"], since="2024-03-01")),
     (Filters(until="2024"), Filters(until="2024-06-30"), Filters(until="2024-06-30")),
+    (Filters(until="2024-06-30"), Filters(until="2024"), Filters(until="2024-06-30")),
     (Filters(until="2024-06"), Filters(since="2023"), Filters(since="2023", until="2024-06")),
 ])
-def test_filters_combine_to_the_narrower_bounds(ours, theirs, expected):
-    assert ours.combined(theirs) == expected
+def test_option_and_query_filters_narrow_each_other(options, query, expected):
+    from newscli.query import narrowed
+
+    assert narrowed(options, query) == expected
+
+
+def test_query_filters_apply_with_the_options(archive):
+    assert [r["title"] for r in lines(archive("export", "source:wire").stdout)] == ["Later"]
+    both = archive("export", "until:2024", "--until", "2024-05-31")
+    assert [r["title"] for r in lines(both.stdout)] == ["Earlier", 'Awkward, "quoted"']
 
 
 # -- csv, markdown, html ---------------------------------------------------------------------------

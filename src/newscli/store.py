@@ -98,22 +98,9 @@ class Filters:
             params.append(self.exclude_match)
         return clauses, params
 
-    def combined(self, other: Filters) -> Filters:
-        """Both sets of conditions at once (options and the query's own filters)."""
-        since = max(filter(None, (self.since, other.since)), default=None)
-        until = min(filter(None, (self.until, other.until)), default=None, key=_until_key)
-        return Filters(
-            sources=[*self.sources, *other.sources],
-            tags=[*self.tags, *other.tags],
-            authors=[*self.authors, *other.authors],
-            since=since,
-            until=until,
-        )
 
-
-def _until_key(bound: str) -> str:
-    # The bound compared as the SQL does: "2024" reaches further than "2024-06-30".
-    return bound + "\uffff"
+def _like(text: str) -> str:
+    return "%" + _escape_like(text) + "%"
 
 
 def _like(text: str) -> str:

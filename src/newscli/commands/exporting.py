@@ -100,12 +100,12 @@ def _format(fmt: ExportFormat | None, output: Path | None, directory: Path | Non
 def _selection(query: str | None, filters: Any) -> Any:
     """The options' filters and the query's own (`source:`, `since:` ...), both applied."""
     from newscli.exporter import Selection
-    from newscli.query import parse_query
+    from newscli.query import narrowed, parse_query
 
     if query is None:
         return Selection(filters=filters)
     parsed = parse_query(query)
-    return Selection(filters=filters.combined(parsed.filters), match=parsed.match)
+    return Selection(filters=narrowed(filters, parsed.filters), match=parsed.match)
 
 
 class _progress:

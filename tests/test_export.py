@@ -103,6 +103,13 @@ def test_option_and_query_filters_narrow_each_other(options, query, expected):
     assert narrowed(options, query) == expected
 
 
+def test_query_is_the_search_language_over_several_words(archive):
+    assert [r["title"] for r in lines(archive("export", "ferry", "news").stdout)] == ["Earlier"]
+    assert "Earlier" not in archive("export", "-ferry").stdout
+    typo = archive("export", "ferry", "--fromat", "csv")
+    assert typo.exit_code == 2 and "see newscli export --help" in typo.stderr
+
+
 def test_query_filters_apply_with_the_options(archive):
     assert [r["title"] for r in lines(archive("export", "source:wire").stdout)] == ["Later"]
     both = archive("export", "until:2024", "--until", "2024-05-31")

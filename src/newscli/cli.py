@@ -72,7 +72,7 @@ def _register() -> None:
     app.command("list")(reading.list_command)
     app.command("show")(reading.show_command)
     app.command("search", context_settings=reading.SEARCH_CONTEXT)(reading.search_command)
-    app.command("export")(exporting.export_command)
+    app.command("export", context_settings=reading.SEARCH_CONTEXT)(exporting.export_command)
 
 
 _register()

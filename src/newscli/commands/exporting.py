@@ -33,10 +33,11 @@ class ExportFormat(str, Enum):
 
 def export_command(
     ctx: typer.Context,
-    query: Annotated[
-        str | None,
+    words: Annotated[
+        list[str] | None,
         typer.Argument(metavar="QUERY", show_default=False,
-                       help="Search text; without it, every article (or every one the options pick)."),
+                       help="Search text, as `newscli search` takes it; without it, every article "
+                       "(or every one the options pick)."),
     ] = None,
     source: SourceOption = None,
     tag: TagOption = None,
@@ -67,7 +68,7 @@ def export_command(
     from newscli.exporter import Request, export
 
     chosen = _format(fmt, output, directory, excel)
-    selection = _selection(query, make_filters(source, tag, author, since, until))
+    selection = _selection(words, make_filters(source, tag, author, since, until))
     to_file = output is not None and str(output) != "-"
     request = Request(format=chosen.value, selection=selection, force=force, excel=excel,
                       output=output if to_file else None, directory=directory)
@@ -97,15 +98,16 @@ def _format(fmt: ExportFormat | None, output: Path | None, directory: Path | Non
     return chosen
 
 
-def _selection(query: str | None, filters: Any) -> Any:
+def _selection(words: list[str] | None, filters: Any) -> Any:
     """The options' filters and the query's own (`source:`, `since:` ...), both applied."""
+    from newscli.commands.reading import _query_text
     from newscli.exporter import Selection
     from newscli.query import narrowed, parse_query
 
-    if query is None:
+    if not words:
         return Selection(filters=filters)
-    parsed = parse_query(query)
-    return Selection(filters=narrowed(filters, parsed.filters), match=parsed.match)
+    query = parse_query(_query_text(words, "export"))
+    return Selection(filters=narrowed(filters, query.filters), match=query.match)
 
 
 class _progress:

@@ -554,7 +554,8 @@ def narrowed(base: Filters, extra: Filters) -> Filters:
         authors=base.authors or extra.authors,
         tags=base.tags + extra.tags,
         since=max(filter(None, (base.since, extra.since)), default=None),
-        until=min(filter(None, (base.until, extra.until)), default=None),
+        # Compared as the SQL compares them: until "2024" reaches further than "2024-06-30".
+        until=min(filter(None, (base.until, extra.until)), default=None, key=lambda b: b + "\uffff"),
         exclude_sources=base.exclude_sources + extra.exclude_sources,
         exclude_authors=base.exclude_authors + extra.exclude_authors,
         exclude_tags=base.exclude_tags + extra.exclude_tags,

@@ -50,7 +50,7 @@ def warn(message: str) -> None:
     say(f"newscli: warning: {clean(message, one_line=True)}")
 
 
-def progress_bar(total: int | None) -> Any:
+def progress_bar(total: int | None, label: str = "importing") -> Any:
     """A Rich progress bar on stderr: count, rate and time left."""
     from rich.progress import (
         BarColumn,
@@ -62,7 +62,7 @@ def progress_bar(total: int | None) -> Any:
     )
 
     return Progress(
-        TextColumn("importing"),
+        TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TaskProgressColumn(),

@@ -103,6 +103,10 @@ def _like(text: str) -> str:
     return "%" + _escape_like(text) + "%"
 
 
+def _like(text: str) -> str:
+    return "%" + _escape_like(text) + "%"
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -225,6 +229,15 @@ class Store:
         if "readonly" in reason or "read-only" in reason:
             reason = "the file or its folder is read-only"
         return DatabaseError(f"cannot write to {self.path}: {reason}; nothing was lost")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: several queries see one state of the archive, writers still run."""
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
     # -- writing ---------------------------------------------------------------------------
 

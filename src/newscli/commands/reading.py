@@ -151,14 +151,14 @@ def search_command(
         raise typer.Exit(1)
 
 
-def _query_text(words: list[str]) -> str:
+def _query_text(words: list[str], command: str = "search") -> str:
     """The query from the arguments; a word starting with -- is a mistyped option."""
     for word in words:
         if word.startswith("--"):
             from newscli.errors import QueryError
 
             raise QueryError(
-                f"unknown option {word.split('=')[0]}; see newscli search --help "
+                f"unknown option {word.split('=')[0]}; see newscli {command} --help "
                 f"(to search for it, quote it: '\"{word}\"')"
             )
     return " ".join(words)

@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from newscli.errors import ParseError
 from newscli.models import Article
+from newscli.parsing.dates import normalise_date
 from newscli.parsing.decode import decode
 from newscli.parsing.frontmatter import has_front_matter, parse_front_matter, title_from_body
 from newscli.parsing.html import HTML_SUFFIXES, looks_like_html, parse_html
@@ -61,5 +62,5 @@ def parse_article_text(name: str, text: str) -> Article:
     article.dateline = article.dateline or find_dateline(article.body)
     jekyll = _JEKYLL_NAME.match(path.name)
     if article.published is None and jekyll:
-        article.published = jekyll.group("date")
+        article.published = normalise_date(jekyll.group("date"))  # None for 2024-13-45
     return article

@@ -8,6 +8,7 @@ from typing import Any
 
 from newscli.errors import ParseError
 from newscli.models import Article
+from newscli.parsing.decode import unix_newlines
 from newscli.parsing.fields import article_from_mapping, first_key
 from newscli.parsing.scrapers import scraper_fields
 from newscli.parsing.text import clean_body, find_dateline
@@ -58,10 +59,12 @@ def article_from_record(record: Any) -> Article:
     if not isinstance(body, str):
         raise ParseError(f"record field {body_key!r} is not text")
     fields = {k: v for k, v in record.items() if k != body_key}
+    # A body is kept as a file's would be: Unix line endings, no NUL (a file with one is refused).
+    body = unix_newlines(body).replace("\x00", "")
     article = article_from_mapping(fields, clean_body(body), fmt="text")
     if not article.title and not article.body:
         raise ParseError("record has neither title nor text")
     if not article.title:
-        article.title = article.body.split("\n", 1)[0][:300]
+        article.title = article.body.split("\n", 1)[0].strip()[:300]
     article.dateline = article.dateline or find_dateline(article.body)  # as for text files
     return article

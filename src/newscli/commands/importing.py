@@ -65,7 +65,7 @@ def import_command(
     options = Options(
         globs=globs,
         source=source,
-        tags=tuple(tag or ()),
+        tags=tuple(t.strip() for t in tag or () if t.strip()),
         dry_run=dry_run,
         max_size=parse_size(max_size),
     )

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os.path
 import re
 from collections.abc import Iterator
-from pathlib import PurePath
 
 from newscli.errors import ParseError
 from newscli.models import Article
@@ -24,7 +24,12 @@ __all__ = ["Parsed", "ParseError", "is_multi_record", "parse_document"]
 
 
 def is_multi_record(name: str) -> bool:
-    return PurePath(name).suffix.lower() in RECORD_SUFFIXES
+    return _suffix(name) in RECORD_SUFFIXES
+
+
+def _suffix(name: str) -> str:
+    # os.path rather than PurePath: this runs for every file of an import.
+    return os.path.splitext(name)[1].lower()
 
 
 def parse_document(name: str, data: bytes) -> Iterator[Parsed]:
@@ -32,7 +37,7 @@ def parse_document(name: str, data: bytes) -> Iterator[Parsed]:
     text = decode(data)
     if not text.strip():
         raise ParseError("file is empty")
-    suffix = PurePath(name).suffix.lower()
+    suffix = _suffix(name)
     if suffix in (".jsonl", ".ndjson"):
         yield from parse_jsonl(text)
     elif suffix == ".json" or (name == "-" and text.lstrip()[:1] in ("[", "{")):
@@ -43,8 +48,7 @@ def parse_document(name: str, data: bytes) -> Iterator[Parsed]:
 
 def parse_article_text(name: str, text: str) -> Article:
     """One article from Markdown or text, with or without front matter."""
-    path = PurePath(name)
-    fmt = "markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else "text"
+    fmt = "markdown" if _suffix(name) in MARKDOWN_SUFFIXES else "text"
     if has_front_matter(text):
         article = parse_front_matter(text, fmt=fmt)
     elif fmt == "markdown":
@@ -53,7 +57,7 @@ def parse_article_text(name: str, text: str) -> Article:
     else:
         article = parse_text(text)
     article.dateline = article.dateline or find_dateline(article.body)
-    jekyll = _JEKYLL_NAME.match(path.name)
+    jekyll = _JEKYLL_NAME.match(os.path.basename(name))
     if article.published is None and jekyll:
         article.published = jekyll.group("date")
     return article

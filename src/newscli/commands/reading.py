@@ -1,7 +1,5 @@
 """`newscli list` and `newscli show`."""
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from typing import Annotated

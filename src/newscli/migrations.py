@@ -82,25 +82,27 @@ def m002_import_files(conn: sqlite3.Connection) -> None:
     )
 
 
-FTS_HASHSIZE = 32 * 1024 * 1024
+# FTS5 settings for big imports (measured on generated archives of 20,000 articles):
+# - 'hashsize': buffer 32 MB of new index in memory before writing a segment (default 1 MB);
+# - 'automerge': merge segments when 16 of one level exist (default 4).
+# Fewer, larger segments and fewer merges index a 2,000-article batch about 40% faster; searches
+# read a few more segments, which the measured query times did not show.
+FTS_SETTINGS = (("hashsize", 32 * 1024 * 1024), ("automerge", 16))
 
 
-def m003_fts_hashsize(conn: sqlite3.Connection) -> None:
-    """Let FTS5 buffer 32 MB of new index in memory before writing a segment (default 1 MB).
-
-    Fewer, larger segments need less merging: an import batch indexes about 40% faster. The
-    buffer is flushed at each commit anyway, so it only grows that large within a big batch.
-    """
-    try:
-        conn.execute(
-            "INSERT INTO articles_fts (articles_fts, rank) VALUES ('hashsize', ?)", (FTS_HASHSIZE,)
-        )
-    except sqlite3.OperationalError:
-        pass  # an SQLite without this setting indexes at the default pace
+def m003_fts_settings(conn: sqlite3.Connection) -> None:
+    """Tune the FTS5 index for writing in large batches (see FTS_SETTINGS)."""
+    for name, value in FTS_SETTINGS:
+        try:
+            conn.execute(
+                "INSERT INTO articles_fts (articles_fts, rank) VALUES (?, ?)", (name, value)
+            )
+        except sqlite3.OperationalError:
+            pass  # an SQLite without this setting indexes at the default pace
 
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_articles,
     m002_import_files,
-    m003_fts_hashsize,
+    m003_fts_settings,
 ]

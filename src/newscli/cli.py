@@ -18,9 +18,18 @@ class _Group(TyperGroup):
     """Maps library errors to a one-line message and an exit code, for every command.
 
     Under main(), also builds each command only when it is looked up (see _build_lazily).
+    Plain values skip Typer's pydantic conversion (see commands.plain_values).
     """
 
     pending: dict[str, Any] = {}  # command name -> Typer CommandInfo, not yet built
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from newscli.commands.plain_values import lighten
+
+        super().__init__(*args, **kwargs)
+        lighten(self)
+        for command in self.commands.values():
+            lighten(command)
 
     def list_commands(self, ctx: Any) -> list[str]:
         built = super().list_commands(ctx)
@@ -30,10 +39,14 @@ class _Group(TyperGroup):
         if name in self.pending and name not in self.commands:
             from typer.main import get_command_from_info
 
-            self.commands[name] = get_command_from_info(
-                self.pending[name],
-                pretty_exceptions_short=app.pretty_exceptions_short,
-                rich_markup_mode=app.rich_markup_mode,
+            from newscli.commands.plain_values import lighten
+
+            self.commands[name] = lighten(
+                get_command_from_info(
+                    self.pending[name],
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
             )
         return super().get_command(ctx, name)
 

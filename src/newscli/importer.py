@@ -297,10 +297,13 @@ def _parse_in_workers(
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     in_flight: deque[Any] = deque()
+    # While this process saves a batch, the workers parse the next one: keep a batch's worth
+    # of files in flight, or they sit idle through every save.
+    window = max(4 * workers, BATCH_SIZE // CHUNK + 2 * workers)
     with context.Pool(workers, initializer=_ignore_interrupts) as pool:
         for chunk in _chunks(candidates):
             in_flight.append(pool.apply_async(_parse_chunk, (chunk, options)))
-            if len(in_flight) >= 4 * workers:
+            if len(in_flight) >= window:
                 yield from in_flight.popleft().get()
         while in_flight:
             yield from in_flight.popleft().get()

@@ -118,30 +118,56 @@ def _expand(raw: str) -> list[Path]:
 def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolute: str, *,
           explicit: bool) -> Iterator[Candidate]:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError as exc:
         if explicit or _wanted(path.name, globs):
-            reason = "broken symbolic link" if path.is_symlink() else _os_reason(exc)
-            yield Candidate(str(path), None, reason)
+            yield _unreadable(path, exc)
         return
-    if stat.S_ISDIR(info.st_mode):
-        if (info.st_dev, info.st_ino) in seen:
-            return  # a symlink loop, or a folder reached twice
-        seen.add((info.st_dev, info.st_ino))
-        try:
-            entries = sorted(os.scandir(path), key=lambda e: e.name)
-        except OSError as exc:
-            yield Candidate(str(path), None, _os_reason(exc))
-            return
-        for entry in entries:
-            if not entry.name.startswith("."):
-                child = os.path.join(absolute, entry.name)  # abspath() asks for the cwd each time
-                yield from _walk(Path(entry.path), globs, seen, child, explicit=False)
-    elif explicit or _wanted(path.name, globs):
-        if stat.S_ISREG(info.st_mode):
-            yield Candidate(str(path), path, None, info.st_size, info.st_mtime_ns, absolute)
-        else:
-            yield Candidate(str(path), None, "not a regular file (a FIFO, socket or device)")
+    if not stat.S_ISDIR(info.st_mode):
+        if explicit or _wanted(path.name, globs):
+            yield _file_candidate(path, info, absolute)
+        return
+    if (info.st_dev, info.st_ino) in seen:
+        return  # a symlink loop, or a folder reached twice
+    seen.add((info.st_dev, info.st_ino))
+    try:
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+    except OSError as exc:
+        yield Candidate(str(path), None, _os_reason(exc))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        child = os.path.join(absolute, entry.name)  # abspath() asks for the cwd each time
+        if _is_dir(entry):
+            yield from _walk(Path(entry.path), globs, seen, child, explicit=False)
+        elif _wanted(entry.name, globs):  # files the globs do not take are never looked at
+            yield _found_file(Path(entry.path), child)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _found_file(path: Path, absolute: str) -> Candidate:
+    try:
+        return _file_candidate(path, os.stat(path), absolute)
+    except OSError as exc:
+        return _unreadable(path, exc)
+
+
+def _unreadable(path: Path, exc: OSError) -> Candidate:
+    reason = "broken symbolic link" if path.is_symlink() else _os_reason(exc)
+    return Candidate(str(path), None, reason)
+
+
+def _file_candidate(path: Path, info: os.stat_result, absolute: str) -> Candidate:
+    if stat.S_ISREG(info.st_mode):
+        return Candidate(str(path), path, None, info.st_size, info.st_mtime_ns, absolute)
+    return Candidate(str(path), None, "not a regular file (a FIFO, socket or device)")
 
 
 def _wanted(name: str, globs: tuple[str, ...]) -> bool:

@@ -38,6 +38,7 @@ import corpus  # noqa: E402  (a sibling script, not a package)
 
 BIN = Path(sys.executable).parent
 RESULTS_MD = HERE / "RESULTS.md"
+REAL_CORPUS = ROOT.parent / "shared" / "corpora" / "optech"  # real posts, when present
 START_MARK, END_MARK = "<!-- figures:start -->", "<!-- figures:end -->"
 
 
@@ -102,7 +103,7 @@ def run_once(argv: list[str], env: dict[str, str] | None = None) -> tuple[float,
 class TreeMemory(threading.Thread):
     """Samples the resident memory of a process and all its descendants, keeping the peak."""
 
-    def __init__(self, pid: int, interval: float = 0.05):
+    def __init__(self, pid: int, interval: float = 0.1):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_mb = 0.0
@@ -289,6 +290,7 @@ class Suite:
         if "import" in groups or not self.db.exists():
             self.import_side_by_side()
             self.reimport()
+            self.real_import()
         self.check_archive()
         if "startup" in groups:
             self.startup()
@@ -332,6 +334,29 @@ class Suite:
         ratio = again.median / self.import_timing.median
         self.add(Row("import", "re-import (unchanged corpus)", again, self.import_timing,
                      "first import", ratio, "<= 0.2x", ratio <= 0.2, "", [shell(argv)]))
+
+    def real_import(self) -> None:
+        """The same side-by-side import on real Markdown posts (the optech corpus)."""
+        if not REAL_CORPUS.is_dir():
+            return
+        db, diy_db = self.work / "real.db", self.work / "real-diy.db"
+        ours = [[self.tools["newscli"], "--db", str(db), "import", str(REAL_CORPUS), "--quiet"]]
+        diy = [
+            [self.tools["sqlite-utils"], "insert-files", str(diy_db), "articles", str(REAL_CORPUS),
+             "--text", "--silent"],
+            [self.tools["sqlite-utils"], "enable-fts", str(diy_db), "articles", "content_text",
+             "--tokenize", "porter"],
+        ]
+        runs = max(1, min(self.runs, 3))
+        theirs = measure(diy, runs, prepare=lambda: _remove_db(diy_db), env=self.env)
+        # exit 1 is expected: a few real posts fail to parse, and are reported
+        mine = measure(ours, runs, prepare=lambda: _remove_db(db), env=self.env)
+        stored = sqlite3.connect(db).execute("SELECT count(*) FROM articles").fetchone()[0]
+        files = sqlite3.connect(diy_db).execute("SELECT count(*) FROM articles").fetchone()[0]
+        ratio = mine.median / theirs.median
+        self.add(Row("real", "import optech (real posts)", mine, theirs, "sqlite-utils insert-"
+                     "files + enable-fts", ratio, "", None, f"{stored:,} articles from {files:,} files",
+                     [shell(ours), shell(diy)]))
 
     def check_archive(self) -> None:
         """The hit counts the manifest promises, in the archive and in the folder."""
@@ -508,7 +533,8 @@ def scaling_markdown(results: list[dict]) -> str:
     names: list[str] = []
     for result in results:
         for row in result["rows"]:
-            if row["newscli"] and row["name"] not in names and not row["shown"]:
+            if (row["newscli"] and row["name"] not in names and not row["shown"]
+                    and row["group"] != "real"):
                 names.append(row["name"])
     header = " | ".join(f"{n:,}" for n in sizes)
     lines = ["### Scaling", "", f"| benchmark | {header} | growth |",

@@ -11,6 +11,7 @@ import pytest
 from conftest import SCRAPED, write
 from newscli import importer
 from newscli.importer import Options, import_paths
+from newscli.migrations import MIGRATIONS
 from newscli.store import Store
 
 
@@ -193,8 +194,6 @@ def test_interrupted_batch_leaves_consistent_database(store, tmp_path, monkeypat
 def test_schema_is_migrated_once_and_recorded(db):
     Store.open(db).close()
     store = Store.open(db)
-    from newscli.migrations import MIGRATIONS
-
     assert store.schema_version == len(MIGRATIONS)
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

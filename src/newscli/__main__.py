@@ -1,3 +1,5 @@
 from newscli.cli import main
 
-main()
+# Guarded: worker processes of a parallel import import this module again.
+if __name__ == "__main__":
+    main()

@@ -1,9 +1,9 @@
 """The command layer: Typer wiring, the --db option, and the one place errors become exit codes."""
 
-from __future__ import annotations
-
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +15,46 @@ from newscli.errors import NewscliError
 
 
 class _Group(TyperGroup):
-    """Maps library errors to a one-line message and an exit code, for every command."""
+    """Maps library errors to a one-line message and an exit code, for every command.
+
+    Under main(), also builds each command only when it is looked up (see _build_lazily).
+    Plain values skip Typer's pydantic conversion (see commands.plain_values).
+    """
+
+    pending: dict[str, Any] = {}  # command name -> Typer CommandInfo, not yet built
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from newscli.commands.plain_values import lighten
+
+        super().__init__(*args, **kwargs)
+        lighten(self)
+        for command in self.commands.values():
+            lighten(command)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        built = super().list_commands(ctx)
+        return [*self.pending, *(name for name in built if name not in self.pending)]
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name in self.pending and name not in self.commands:
+            from typer.main import get_command_from_info
+
+            from newscli.commands.plain_values import lighten
+
+            self.commands[name] = lighten(
+                get_command_from_info(
+                    self.pending[name],
+                    pretty_exceptions_short=app.pretty_exceptions_short,
+                    rich_markup_mode=app.rich_markup_mode,
+                )
+            )
+        return super().get_command(ctx, name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        if args and args[0] not in self.pending:
+            for name in self.pending:  # a typo: "did you mean" looks among the built ones
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -86,10 +125,32 @@ def _register() -> None:
 _register()
 
 
+@contextmanager
+def _build_lazily() -> Iterator[None]:
+    """Hand the registered commands to the group to build on demand.
+
+    Typer builds every registered command on each start, reading every parameter annotation:
+    start-up would grow with each command added. A run needs at most the one it invokes (help
+    lists all of them, and builds them then).
+    """
+    from typer.main import get_command_name
+
+    registered = app.registered_commands
+    _Group.pending = {
+        info.name or get_command_name(info.callback.__name__): info for info in registered
+    }
+    app.registered_commands = []
+    try:
+        yield
+    finally:
+        app.registered_commands, _Group.pending = registered, {}
+
+
 def main() -> None:
     """Console entry point: quiet on a closed pipe, 130 on Ctrl-C."""
     try:
-        app(prog_name="newscli")
+        with _build_lazily():
+            app(prog_name="newscli")
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:

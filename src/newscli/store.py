@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from newscli.errors import DatabaseError, NotFound
-from newscli.migrations import MIGRATIONS, MIGRATIONS_TABLE
+from newscli.migrations import FTS_COLUMNS, MIGRATIONS, MIGRATIONS_TABLE
 from newscli.models import Article
 
 BUSY_TIMEOUT_SECONDS = 30.0
+FTS_INSERT_TRIGGER = "articles_ai"  # as sqlite-utils names it
 SLUG_MAX = 80
 SORT_COLUMNS = {
     "date": "published IS NULL, published DESC, id DESC",
@@ -117,6 +118,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
         self.conn = conn
         self.path = path
+        self._unindexed_from: int | None = None  # first article id not yet in the FTS index
 
     # -- opening ---------------------------------------------------------------------------
 
@@ -252,12 +254,52 @@ class Store:
         return int(cursor.lastrowid or 0)
 
     def update(self, article_id: int, article: Article, now: str) -> None:
+        self.index_pending()  # the update trigger removes the old text from the index
         values = _article_values(article)
         values["updated_at"] = now
         assignments = ", ".join(f"{column} = ?" for column in values)
         self.conn.execute(
             f"UPDATE articles SET {assignments} WHERE id = ?", [*values.values(), article_id]
         )
+
+    @contextmanager
+    def deferred_fts(self) -> Iterator[None]:
+        """Inside a transaction: index the articles inserted meanwhile in one statement at the end.
+
+        FTS5 indexes a batch several times faster in one INSERT ... SELECT than row by row from
+        the insert trigger. The trigger is dropped and re-created inside the caller's
+        transaction, so no other connection ever sees it missing and a rollback restores it.
+        """
+        row = self.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (FTS_INSERT_TRIGGER,),
+        ).fetchone()
+        if row is None or self._unindexed_from is not None:
+            yield
+            return
+        self.conn.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+        self._unindexed_from = self._next_id()
+        try:
+            yield
+            self.index_pending()
+        finally:
+            self._unindexed_from = None
+        self.conn.execute(row[0])
+
+    def index_pending(self) -> None:
+        """Add the articles inserted since deferred_fts began (or last indexed) to the index."""
+        if self._unindexed_from is None:
+            return
+        columns = ", ".join(FTS_COLUMNS)
+        self.conn.execute(
+            f"INSERT INTO articles_fts (rowid, {columns}) "
+            f"SELECT id, {columns} FROM articles WHERE id >= ?",
+            (self._unindexed_from,),
+        )
+        self._unindexed_from = self._next_id()
+
+    def _next_id(self) -> int:
+        return int(self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM articles").fetchone()[0])
 
     def unique_slug(self, base: str) -> str:
         """base, or base-2, base-3 ... whichever is free."""

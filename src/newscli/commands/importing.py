@@ -1,8 +1,5 @@
 """`newscli import`: files, folders, globs or stdin into the archive."""
 
-from __future__ import annotations
-
-import json
 import re
 import sys
 from enum import Enum
@@ -121,6 +118,8 @@ def _print_report(report: Any, fmt: ReportFormat, quiet: bool, dry_run: bool) ->
     for failure in report.failures:
         say(f"failed: {clean(failure.path, one_line=True)}: {clean(failure.error, one_line=True)}")
     if fmt is ReportFormat.json:
+        import json
+
         print(json.dumps(report.as_dict(), ensure_ascii=False))
     elif not quiet:
         counts = ", ".join(f"{getattr(report, n)} {n}" for n in

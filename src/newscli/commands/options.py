@@ -1,7 +1,5 @@
 """Options shared by list, search, export and the insight commands, defined once."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,7 +1,5 @@
 """`newscli list`, `newscli search` and `newscli show`: the read side of the archive."""
 
-from __future__ import annotations
-
 import sys
 from enum import Enum
 from typing import Annotated, Any

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import os.path
 import re
 from collections.abc import Iterator
-from pathlib import PurePath
 
 from newscli.errors import ParseError
 from newscli.models import Article
@@ -26,12 +26,17 @@ __all__ = ["Parsed", "ParseError", "is_multi_record", "parse_document"]
 
 
 def is_multi_record(name: str) -> bool:
-    return PurePath(name).suffix.lower() in RECORD_SUFFIXES
+    return _suffix(name) in RECORD_SUFFIXES
+
+
+def _suffix(name: str) -> str:
+    # os.path rather than PurePath: this runs for every file of an import.
+    return os.path.splitext(name)[1].lower()
 
 
 def parse_document(name: str, data: bytes) -> Iterator[Parsed]:
     """Parse a file's bytes by its name's suffix (or by content, for stdin)."""
-    suffix = PurePath(name).suffix.lower()
+    suffix = _suffix(name)
     if suffix in HTML_SUFFIXES and data.strip():
         yield 0, parse_html(data)
         return
@@ -50,8 +55,7 @@ def parse_document(name: str, data: bytes) -> Iterator[Parsed]:
 
 def parse_article_text(name: str, text: str) -> Article:
     """One article from Markdown or text, with or without front matter."""
-    path = PurePath(name)
-    fmt = "markdown" if path.suffix.lower() in MARKDOWN_SUFFIXES else "text"
+    fmt = "markdown" if _suffix(name) in MARKDOWN_SUFFIXES else "text"
     if has_front_matter(text):
         article = parse_front_matter(text, fmt=fmt)
     elif fmt == "markdown":
@@ -60,7 +64,7 @@ def parse_article_text(name: str, text: str) -> Article:
     else:
         article = parse_text(text)
     article.dateline = article.dateline or find_dateline(article.body)
-    jekyll = _JEKYLL_NAME.match(path.name)
+    jekyll = _JEKYLL_NAME.match(os.path.basename(name))
     if article.published is None and jekyll:
         article.published = normalise_date(jekyll.group("date"))  # None for 2024-13-45
     return article

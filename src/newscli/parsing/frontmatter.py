@@ -49,7 +49,7 @@ def _split(text: str) -> tuple[dict[str, Any], str]:
     except ValueError:
         raise ParseError("front matter is never closed (no ending --- line)") from None
     try:
-        metadata = handler.load(fm)
+        metadata = handler.load(fm, **_fast_yaml(handler))
     except RecursionError:
         raise ParseError("front matter is nested too deeply") from None
     except Exception as exc:  # YAML and TOML parsers raise many types on hostile input
@@ -59,6 +59,16 @@ def _split(text: str) -> tuple[dict[str, Any], str]:
     if not isinstance(metadata, dict):
         raise ParseError("front matter is not a list of key: value lines")
     return metadata, content
+
+
+def _fast_yaml(handler: Any) -> dict[str, Any]:
+    """libyaml's safe loader when PyYAML has it: the same documents, several times faster."""
+    import frontmatter
+    import yaml
+
+    if isinstance(handler, frontmatter.YAMLHandler) and getattr(yaml, "CSafeLoader", None):
+        return {"Loader": yaml.CSafeLoader}
+    return {}
 
 
 def _one_line(exc: BaseException) -> str:

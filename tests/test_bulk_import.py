@@ -1,0 +1,242 @@
+"""What makes big imports fast: skipped unchanged files, batched indexing, parallel parsing.
+
+Each speed-up must leave the archive exactly as the plain path would.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+from dateutil import parser as dateutil_parser
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import SCRAPED, write
+from newscli import importer
+from newscli.importer import Options, import_paths
+from newscli.models import count_words, normalise_text
+from newscli.parsing.dates import normalise_date
+from newscli.store import FTS_INSERT_TRIGGER, Store
+
+LONG_AGO = time.time() - 3600
+
+
+@pytest.fixture
+def store(db: Path) -> Store:
+    return Store.open(db)
+
+
+def old_file(folder: Path, name: str, text: str) -> Path:
+    """A file last modified an hour ago: old enough for a re-import to trust its mtime."""
+    path = write(folder, name, text)
+    os.utime(path, (LONG_AGO, LONG_AGO))
+    return path
+
+
+@pytest.fixture
+def reads(monkeypatch) -> list[str]:
+    """The names of the files the importer actually opens."""
+    seen: list[str] = []
+    real = importer.read_candidate
+
+    def spy(candidate, max_size):
+        seen.append(Path(candidate.name).name)
+        return real(candidate, max_size)
+
+    monkeypatch.setattr(importer, "read_candidate", spy)
+    return seen
+
+
+def fts_count(store: Store, term: str) -> int:
+    return store.conn.execute(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?", (term,)
+    ).fetchone()[0]
+
+
+def fts_ok(store: Store) -> None:
+    store.conn.execute("INSERT INTO articles_fts(articles_fts) VALUES('integrity-check')")
+
+
+# -- re-import skips unchanged files --------------------------------------------------------------
+
+
+def test_untouched_file_is_not_read_again_touched_one_is(store, tmp_path, reads):
+    old_file(tmp_path, "a.txt", "Alpha\n\nFirst body.\n")
+    touched = old_file(tmp_path, "b.txt", "Beta\n\nSecond body.\n")
+    assert import_paths(store, [str(tmp_path)]).imported == 2
+    reads.clear()
+    touched.write_text("Beta\n\nSecond body, corrected.\n")
+    os.utime(touched, (LONG_AGO + 60, LONG_AGO + 60))
+    report = import_paths(store, [str(tmp_path)])
+    assert reads == ["b.txt"]
+    assert (report.unchanged, report.updated) == (1, 1)
+    assert fts_count(store, "corrected") == 1
+
+
+def test_same_size_and_mtime_is_trusted_but_a_new_mtime_is_not(store, tmp_path, reads):
+    path = old_file(tmp_path, "a.txt", "Alpha\n\nBody one.\n")
+    import_paths(store, [str(path)])
+    path.write_text("Alpha\n\nBody two.\n")  # same size
+    os.utime(path, (LONG_AGO + 1, LONG_AGO + 1))
+    reads.clear()
+    assert import_paths(store, [str(path)]).updated == 1
+    assert reads == ["a.txt"]
+
+
+def test_a_just_written_file_is_read_again(store, tmp_path, reads):
+    # Modified within the mtime tick of the import: it could change again unnoticed.
+    write(tmp_path, "fresh.txt", "Fresh\n\nBody.\n")
+    import_paths(store, [str(tmp_path)])
+    reads.clear()
+    assert import_paths(store, [str(tmp_path)]).unchanged == 1
+    assert reads == ["fresh.txt"]
+
+
+def test_other_options_read_the_files_again(store, tmp_path, reads):
+    old_file(tmp_path, "a.txt", "Alpha\n\nBody.\n")
+    import_paths(store, [str(tmp_path)])
+    reads.clear()
+    import_paths(store, [str(tmp_path)], Options(tags=("inbox",)))
+    assert reads == ["a.txt"]
+    assert next(store.iter_articles())["tags"] == ["inbox"]
+
+
+def test_a_deleted_article_is_imported_again(store, tmp_path):
+    old_file(tmp_path, "a.txt", "Alpha\n\nBody.\n")
+    import_paths(store, [str(tmp_path)])
+    with store.transaction():
+        store.conn.execute("DELETE FROM articles")
+    assert import_paths(store, [str(tmp_path)]).imported == 1
+
+
+def test_duplicates_failures_and_dry_runs_are_not_remembered(store, tmp_path, reads):
+    old_file(tmp_path, "one.txt", SCRAPED)
+    old_file(tmp_path, "two.txt", SCRAPED)
+    old_file(tmp_path, "bad.md", "---\ntitle: [x\n---\nbody")
+    old_file(tmp_path, "later.txt", "Later\n\nBody.\n")
+    import_paths(store, [str(tmp_path / "one.txt")])
+    import_paths(store, [str(tmp_path / "later.txt")], Options(dry_run=True))
+    first = import_paths(store, [str(tmp_path)])
+    assert (first.imported, first.duplicates, first.failed) == (1, 1, 1)
+    reads.clear()
+    again = import_paths(store, [str(tmp_path)])
+    assert sorted(reads) == ["bad.md", "two.txt"]
+    assert (again.unchanged, again.duplicates, again.failed) == (2, 1, 1)
+
+
+# -- indexing a batch in one statement ------------------------------------------------------------
+
+
+def test_insert_then_update_in_one_batch_keeps_the_index_exact(store, tmp_path):
+    write(tmp_path, "a.jsonl",
+          '{"slug": "s1", "title": "One", "body": "oldword here"}\n'
+          '{"slug": "s2", "title": "Two", "body": "other"}\n'
+          '{"slug": "s1", "title": "One", "body": "newword here"}\n')
+    report = import_paths(store, [str(tmp_path)])
+    assert (report.imported, report.updated) == (2, 1)
+    assert fts_count(store, "newword") == 1 and fts_count(store, "oldword") == 0
+    fts_ok(store)
+
+
+def test_insert_trigger_is_back_after_batches_dry_runs_and_failures(store, tmp_path, monkeypatch):
+    def trigger() -> bool:
+        return store.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE name = ?", (FTS_INSERT_TRIGGER,)
+        ).fetchone() is not None
+
+    write(tmp_path, "a.txt", "Alpha\n\nBody.\n")
+    import_paths(store, [str(tmp_path)])
+    assert trigger()
+    import_paths(store, [str(tmp_path)], Options(dry_run=True))
+    assert trigger()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    write(tmp_path, "b.txt", "Beta\n\nBody.\n")
+    monkeypatch.setattr(importer, "save_article", broken)
+    with pytest.raises(RuntimeError):
+        import_paths(store, [str(tmp_path)])
+    assert trigger()
+    # Rows written by anyone else are still indexed by the trigger.
+    with store.transaction():
+        store.insert(importer.Article(title="By hand", body="handwritten"), "by-hand", "now")
+    assert fts_count(store, "handwritten") == 1
+    fts_ok(store)
+
+
+def test_many_batches_index_every_article(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "BATCH_SIZE", 3)
+    for number in range(10):
+        write(tmp_path, f"f{number}.txt", f"Title {number}\n\nShared body {number}.\n")
+    assert import_paths(store, [str(tmp_path)]).imported == 10
+    assert fts_count(store, "shared") == 10
+    fts_ok(store)
+
+
+# -- parsing on every core ------------------------------------------------------------------------
+
+
+def test_parallel_parsing_stores_what_sequential_parsing_stores(tmp_path, monkeypatch):
+    for number in range(30):
+        write(tmp_path / "in", f"s{number:02}.txt", SCRAPED.replace("night", f"night {number}"))
+        write(tmp_path / "in", f"m{number:02}.md", f"---\ntitle: Same title\n---\nBody {number}.\n")
+    write(tmp_path / "in", "broken.md", "---\ntitle: [x\n---\nbody")
+
+    def archive(name: str, parallel_from: int) -> list[tuple]:
+        monkeypatch.setattr(importer, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(importer, "CHUNK", 4)
+        store = Store.open(tmp_path / name)
+        report = import_paths(store, [str(tmp_path / "in")])
+        assert (report.imported, report.failed) == (60, 1)
+        return [
+            (r["slug"], r["title"], r["body"], r["path"], r["sha256"], r["word_count"])
+            for r in store.iter_articles(sort="title")
+        ]
+
+    assert archive("parallel.db", 5) == archive("sequential.db", 10_000)
+
+
+# -- the faster helpers agree with the plain ones -------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=300) | st.text(alphabet="ab _-–é1\n\u00b2\u4e2d", max_size=300))
+def test_count_words_is_the_number_of_word_runs(text):
+    assert count_words(text) == len(_WORD.findall(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_normalise_text_squeezes_whitespace_like_the_regex(text):
+    import unicodedata
+
+    expected = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip().casefold()
+    assert normalise_text(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.datetimes(min_value=dt.datetime(1, 1, 1), max_value=dt.datetime(9999, 12, 31)),
+    st.sampled_from(["date", "minutes", "seconds", "milliseconds", "microseconds"]),
+    st.sampled_from(["", "Z", "+05:30", "-08:00"]),
+    st.sampled_from(["T", " "]),
+)
+def test_iso_dates_read_as_dateutil_reads_them(moment, precision, zone, separator):
+    if precision == "date":
+        text = moment.date().isoformat()
+    else:
+        text = moment.isoformat(sep=separator, timespec=precision) + zone
+    expected = dateutil_parser.parse(text)
+    expected_text = (
+        expected.date().isoformat() if precision == "date"
+        else expected.isoformat(timespec="seconds")
+    )
+    assert normalise_date(text) == expected_text

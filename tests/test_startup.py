@@ -1,0 +1,63 @@
+"""Start-up: `newscli` builds only the command it runs, and behaves as before doing so."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import typer.main
+
+from conftest import write
+from newscli import cli
+
+
+def newscli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "newscli", *args], capture_output=True, text=True,
+                          cwd=cwd)
+
+
+def run_main(monkeypatch, *args: str) -> tuple[int, list[str]]:
+    """Run the console entry point in-process; return the exit code and the commands built."""
+    built: list[str] = []
+    real = typer.main.get_command_from_info
+
+    def counting(info, **kwargs):
+        built.append(info.name)
+        return real(info, **kwargs)
+
+    monkeypatch.setattr(typer.main, "get_command_from_info", counting)
+    monkeypatch.setattr(sys, "argv", ["newscli", *args])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    return exit_info.value.code or 0, built
+
+
+def test_version_builds_no_command_and_a_command_builds_only_itself(monkeypatch, capsys, tmp_path):
+    assert run_main(monkeypatch, "--version") == (0, [])
+    assert capsys.readouterr().out.startswith("newscli ")
+    code, built = run_main(monkeypatch, "--db", str(tmp_path / "a.db"), "list", "--format", "json")
+    assert (code, built) == (1, ["list"])  # no archive yet: exit 1
+    assert cli.app.registered_commands, "main() must leave the app as it found it"
+
+
+def test_help_lists_every_command_in_registration_order():
+    out = newscli("--help").stdout
+    names = [info.name for info in cli.app.registered_commands]
+    positions = [out.index(f"\n  {name} ") for name in names]
+    assert positions == sorted(positions)
+
+
+def test_typo_still_suggests_the_command():
+    result = newscli("lis")
+    assert result.returncode == 2
+    assert "Did you mean 'list'?" in result.stderr
+
+
+def test_commands_run_through_the_entry_point(tmp_path):
+    write(tmp_path / "in", "a.txt", "A title\n\nA body.\n")
+    db = str(tmp_path / "a.db")
+    assert newscli("--db", db, "import", str(tmp_path / "in"), "-q").returncode == 0
+    listed = newscli("--db", db, "list", "--format", "json")
+    assert [a["title"] for a in json.loads(listed.stdout)] == ["A title"]

@@ -22,6 +22,8 @@ from newscli.errors import ParseError
 from newscli.filestates import FileState, FileStates, fingerprint
 from newscli.models import Article
 from newscli.parsing import is_multi_record, parse_document
+from newscli.parsing.decode import decode
+from newscli.parsing.records import parse_jsonl
 from newscli.store import SLUG_MAX, Store, now_iso, stored_matches
 
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.markdown", "*.json", "*.jsonl", "*.html", "*.htm")
@@ -239,9 +241,12 @@ def parse_candidate(candidate: Candidate, options: Options) -> Iterator[Parsed]:
         yield candidate.name, candidate.error, False
         return
     try:
-        data = read_candidate(candidate, options.max_size)
         multi = is_multi_record(candidate.name)
-        for number, result in parse_document(candidate.name, data):
+        if _streamed(candidate):
+            records = _stream_jsonl(candidate.path, options.max_size)  # type: ignore[arg-type]
+        else:
+            records = parse_document(candidate.name, read_candidate(candidate, options.max_size))
+        for number, result in records:
             label = f"{candidate.name}:{number}" if number else candidate.name
             if isinstance(result, ParseError):
                 yield label, str(result), multi
@@ -251,6 +256,32 @@ def parse_candidate(candidate: Candidate, options: Options) -> Iterator[Parsed]:
             yield label, result, multi
     except ParseError as exc:
         yield candidate.name, str(exc), False
+
+
+def _streamed(candidate: Candidate) -> bool:
+    """JSON Lines files (exports, backups) are read a line at a time, whatever their size."""
+    suffix = os.path.splitext(candidate.name)[1].lower()
+    return candidate.path is not None and suffix in (".jsonl", ".ndjson")
+
+
+def _stream_jsonl(path: Path, max_size: int) -> Iterator[tuple[int, Article | ParseError]]:
+    """Records of a JSON Lines file as they are read; --max-size applies to each line."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.peek(4)[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16/32: lines are not bytes
+                yield from parse_document(str(path), _read_capped(handle, max_size))
+                return
+            for number, raw in enumerate(handle, 1):
+                if len(raw) > max_size:
+                    yield number, ParseError(
+                        f"line is larger than the {max_size:,}-byte limit (see --max-size)")
+                elif raw.strip():
+                    try:
+                        yield from ((number, r) for _, r in parse_jsonl(decode(raw)))
+                    except ParseError as exc:
+                        yield number, exc
+    except OSError as exc:
+        raise ParseError(_os_reason(exc)) from None
 
 
 def _complete(article: Article, candidate: Candidate, options: Options, multi: bool) -> None:
@@ -297,11 +328,11 @@ def import_paths(
                     report.fail(label, result)
                 else:
                     batch.append((label, result, multi, None if multi else candidate.state()))
+                if len(batch) >= BATCH_SIZE:
+                    save_batch(store, batch, report, options.dry_run, states)
+                    batch = []
             if progress:
                 progress(candidate.name)
-            if len(batch) >= BATCH_SIZE:
-                save_batch(store, batch, report, options.dry_run, states)
-                batch = []
         save_batch(store, batch, report, options.dry_run, states)
     except KeyboardInterrupt:
         report.interrupted = True
@@ -314,14 +345,14 @@ def _fingerprint(options: Options) -> str:
 
 def parse_candidates(
     candidates: Iterable[Candidate], options: Options, *, parallel: bool = True
-) -> Iterator[tuple[Candidate, list[Parsed]]]:
-    """Each candidate with what it parsed to, in order; many files are parsed on every core."""
+) -> Iterator[tuple[Candidate, Iterable[Parsed]]]:
+    """Each candidate with what it parses to, in order; many files are parsed on every core."""
     iterator = iter(candidates)
     head = list(itertools.islice(iterator, PARALLEL_FROM))
     workers = _worker_count()
     if not parallel or len(head) < PARALLEL_FROM or workers < 2:
         for candidate in itertools.chain(head, iterator):
-            yield candidate, list(parse_candidate(candidate, options))
+            yield candidate, parse_candidate(candidate, options)
         return
     yield from _parse_in_workers(itertools.chain(head, iterator), options, workers)
 
@@ -335,7 +366,7 @@ def _worker_count() -> int:
 
 def _parse_in_workers(
     candidates: Iterator[Candidate], options: Options, workers: int
-) -> Iterator[tuple[Candidate, list[Parsed]]]:
+) -> Iterator[tuple[Candidate, Iterable[Parsed]]]:
     """Parse in worker processes, a few chunks in flight, results in the walk's order."""
     import multiprocessing
 
@@ -346,17 +377,33 @@ def _parse_in_workers(
     # of files in flight, or they sit idle through every save.
     window = max(4 * workers, BATCH_SIZE // CHUNK + 2 * workers)
     with context.Pool(workers, initializer=_ignore_interrupts) as pool:
-        for chunk in _chunks(candidates):
-            in_flight.append(pool.apply_async(_parse_chunk, (chunk, options)))
+        for chunk, streamed in _chunks(candidates):
+            if chunk:
+                in_flight.append(pool.apply_async(_parse_chunk, (chunk, options)))
+            if streamed is not None:  # read here, a line at a time, once the files before it are in
+                while in_flight:
+                    yield from in_flight.popleft().get()
+                yield streamed, parse_candidate(streamed, options)
             if len(in_flight) >= window:
                 yield from in_flight.popleft().get()
         while in_flight:
             yield from in_flight.popleft().get()
 
 
-def _chunks(candidates: Iterator[Candidate]) -> Iterator[list[Candidate]]:
-    while chunk := list(itertools.islice(candidates, CHUNK)):
-        yield chunk
+def _chunks(candidates: Iterator[Candidate]) -> Iterator[tuple[list[Candidate], Candidate | None]]:
+    """Chunks of files for the workers, each cut short by a file this process streams itself."""
+    chunk: list[Candidate] = []
+    for candidate in candidates:
+        if _streamed(candidate):
+            yield chunk, candidate
+            chunk = []
+            continue
+        chunk.append(candidate)
+        if len(chunk) == CHUNK:
+            yield chunk, None
+            chunk = []
+    if chunk:
+        yield chunk, None
 
 
 def _parse_chunk(chunk: list[Candidate], options: Options) -> list[tuple[Candidate, list[Parsed]]]:

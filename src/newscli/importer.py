@@ -317,7 +317,7 @@ def _worker_count() -> int:
 def _parse_in_workers(
     candidates: Iterator[Candidate], options: Options, workers: int
 ) -> Iterator[tuple[Candidate, list[Parsed]]]:
-    """Parse in worker processes, a few chunks in flight, results in the walk's order."""
+    """Parse in worker processes, about a batch ahead, results in the walk's order."""
     import multiprocessing
 
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"

@@ -207,3 +207,28 @@ def test_diacritics_and_stemming_in_index(store, tmp_path):
     import_paths(store, [str(tmp_path)])
     assert fts_count(store, "cafe") == 1 and fts_count(store, "protest") == 1
     assert fts_count(store, "naive") == 1
+
+
+def test_json_lines_stream_with_the_limit_per_line(store, tmp_path):
+    import json
+
+    lines = [json.dumps({"slug": f"s{i}", "title": f"Title {i}", "body": "word " * 200}) for i in range(30)]
+    lines.insert(10, json.dumps({"title": "Too big", "body": "x" * 5000}))
+    path = write(tmp_path, "backup.jsonl", "\n".join(lines) + "\n")
+    assert path.stat().st_size > 5000
+    report = import_paths(store, [str(path)], Options(max_size=5000))
+    assert (report.imported, report.failed) == (30, 1)
+    assert report.failures[0].path.endswith("backup.jsonl:11") and "limit" in report.failures[0].error
+    utf16 = write(tmp_path, "u16.jsonl", (lines[0] + "\n").encode("utf-16"))
+    assert import_paths(store, [str(utf16)]).duplicates == 1  # read whole, decoded as UTF-16
+
+
+def test_json_lines_among_many_files_keep_their_order(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    for i in range(6):
+        write(tmp_path, f"a{i}.txt", f"File {i}\n\nBody {i}.\n")
+    write(tmp_path, "a3x.jsonl", '{"title": "Record", "body": "From lines."}\n')
+    report = import_paths(store, [str(tmp_path)])
+    assert (report.imported, report.failed) == (7, 0)
+    assert store.resolve("record")["path"].endswith("a3x.jsonl")

@@ -253,3 +253,54 @@ def test_structured_noise_raises_only_parse_error(parts):
         list(parse_document("n.md", "".join(parts).encode()))
     except ParseError:
         pass
+
+
+# -- what export's round trips needed from import -------------------------------------------------
+
+
+@pytest.mark.parametrize(("record", "field", "expected"), [
+    ({"title": "T", "body": "a\r\nb\rc"}, "body", "a\nb\nc"),
+    ({"title": "T", "body": "a\x00b"}, "body", "ab"),
+    ({"title": "T", "body": "  \n\t\nText"}, "body", "Text"),
+    ({"body": "\t Headline  \nrest"}, "title", "Headline"),
+    ({"title": "T", "body": "SEOUL (Yonhap) - South Korea said"}, "dateline", "SEOUL (Yonhap)"),
+    ({"title": "T", "author": None, "url": "", "tags": [], "published": None, "x": 1}, "meta", {"x": 1}),
+])
+def test_json_records_read_like_files(record, field, expected):
+    import json
+
+    assert getattr(one("feed.jsonl", json.dumps(record)), field) == expected
+
+
+def test_empty_front_matter_fields_are_not_meta():
+    assert one("a.md", "---\ntitle: T\nauthor:\ntags: []\ndate: ''\nkeep: ''\n---\nB\n").meta == {"keep": ""}
+
+
+@pytest.mark.parametrize(("name", "published"), [
+    ("2024-02-03-post.md", "2024-02-03"),
+    ("2024-13-45-post.md", None),
+    ("2023-02-29-post.md", None),
+])
+def test_jekyll_file_name_dates_are_checked(name, published):
+    assert one(name, "# Title\n\nBody.\n").published == published
+
+
+@pytest.mark.parametrize("awkward", [
+    "next\x85line", "\x85", "line \u2028 sep", "'single' \"double\" #: ---", "yes", "2024-01-01", "",
+])
+@pytest.mark.parametrize("libyaml", [True, False])
+def test_to_markdown_front_matter_reads_back_as_written(awkward, libyaml, monkeypatch):
+    import yaml
+
+    from newscli import markdown
+
+    if libyaml and not yaml.__with_libyaml__:
+        pytest.skip("PyYAML built without libyaml")
+    dumper = yaml.CSafeDumper if libyaml else markdown.python_dumper()
+    monkeypatch.setattr(markdown, "_dumper", lambda: dumper)
+    article = {"title": f"T{awkward}T", "body": "---\ntitle: not this\n---", "tags": [f"t{awkward}t"],
+               "meta": {awkward: [awkward, None, 2.5]}, "format": "markdown"}
+    back = one("a.md", markdown.to_markdown(article))
+    assert (back.title, back.body, back.tags, back.meta) == (
+        article["title"], article["body"], article["tags"], article["meta"]
+    )

@@ -105,11 +105,21 @@ def root(
 
 
 def _register() -> None:
-    from newscli.commands import importing, reading
+    from newscli.commands import curation, exporting, importing, insight, reading
 
     app.command("import")(importing.import_command)
     app.command("list")(reading.list_command)
     app.command("show")(reading.show_command)
+    app.command("search", context_settings=reading.SEARCH_CONTEXT)(reading.search_command)
+    app.command("export", context_settings=reading.SEARCH_CONTEXT)(exporting.export_command)
+    app.command("dupes")(insight.dupes_command)
+    app.command("related")(insight.related_command)
+    app.command("stats")(insight.stats_command)
+    app.command("tag")(curation.tag_command)
+    app.command("tags")(curation.tags_command)
+    app.command("rm")(curation.rm_command)
+    app.command("edit")(curation.edit_command)
+    app.command("info")(curation.info_command)
 
 
 _register()

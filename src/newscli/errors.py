@@ -23,3 +23,7 @@ class QueryError(NewscliError):
 
 class DatabaseError(NewscliError):
     """The archive database is missing, damaged, foreign or from a newer newscli."""
+
+
+class ExportError(NewscliError):
+    """An export could not be written: files in the way, a full disk, no permission."""

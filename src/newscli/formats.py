@@ -61,3 +61,21 @@ def write_delimited(
             writer.writerow(cells)
         count += 1
     return count
+
+
+# Header lines of `show --format text`, in reading order.
+_TEXT_HEADER = (
+    ("Source", "source"), ("Author", "author"), ("Published", "published"),
+    ("Dateline", "dateline"), ("URL", "url"), ("Tags", "tags"), ("Words", "word_count"),
+    ("Slug", "slug"), ("Path", "path"),
+)
+
+
+def article_text(article: dict[str, Any]) -> str:
+    """One article as plain text: title, `Key: value` lines for the fields it has, the body."""
+    lines = [article.get("title") or ""]
+    for label, name in _TEXT_HEADER:
+        value = flat(article.get(name)) if name != "tags" else ", ".join(article.get("tags") or [])
+        if value:
+            lines.append(f"{label}: {' '.join(value.split())}")
+    return "\n".join(lines) + "\n\n" + (article.get("body") or "").rstrip("\n") + "\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import itertools
 import os
@@ -16,14 +17,19 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from newscli import __version__
+from newscli import __version__, dupes
 from newscli.errors import ParseError
 from newscli.filestates import FileState, FileStates, fingerprint
 from newscli.models import Article
 from newscli.parsing import is_multi_record, parse_document
+from newscli.parsing.decode import decode
+from newscli.parsing.records import parse_jsonl
 from newscli.store import SLUG_MAX, Store, now_iso, stored_matches
 
-DEFAULT_GLOBS = ("*.txt", "*.md", "*.markdown", "*.json", "*.jsonl")
+DEFAULT_GLOBS = ("*.txt", "*.md", "*.markdown", "*.json", "*.jsonl", "*.html", "*.htm")
+# A browser's "Save page as... complete" writes page.html and a folder of its images, scripts and
+# embedded frames (page_files, or a translated name): part of the page, not articles of their own.
+PAGE_ASSET_SUFFIXES = ("_files", "-Dateien", "_fichiers", "_archivos", "_arquivos", "_bestanden", "_file")
 DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 # Articles per transaction: each commit also writes a segment of the full-text index, and
 # fewer, larger segments are cheaper to build; an interrupted import loses at most one batch.
@@ -135,8 +141,9 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolu
     except OSError as exc:
         yield Candidate(str(path), None, _os_reason(exc))
         return
+    names = {e.name.lower() for e in entries}
     for entry in entries:
-        if entry.name.startswith("."):
+        if entry.name.startswith(".") or _page_assets(entry, names):
             continue
         child = os.path.join(absolute, entry.name)  # abspath() asks for the cwd each time
         if _is_dir(entry):
@@ -160,14 +167,22 @@ def _found_file(path: Path, absolute: str) -> Candidate:
 
 
 def _unreadable(path: Path, exc: OSError) -> Candidate:
-    reason = "broken symbolic link" if path.is_symlink() else _os_reason(exc)
-    return Candidate(str(path), None, reason)
+    return Candidate(str(path), None, _stat_failure(path, exc))
 
 
 def _file_candidate(path: Path, info: os.stat_result, absolute: str) -> Candidate:
     if stat.S_ISREG(info.st_mode):
         return Candidate(str(path), path, None, info.st_size, info.st_mtime_ns, absolute)
     return Candidate(str(path), None, "not a regular file (a FIFO, socket or device)")
+
+
+def _page_assets(entry: os.DirEntry[str], names: set[str]) -> bool:
+    """A saved page's asset folder, next to the page it belongs to."""
+    for suffix in PAGE_ASSET_SUFFIXES:
+        page = entry.name[: -len(suffix)].lower()
+        if entry.name.endswith(suffix) and (f"{page}.html" in names or f"{page}.htm" in names):
+            return entry.is_dir()
+    return False
 
 
 def _wanted(name: str, globs: tuple[str, ...]) -> bool:
@@ -178,6 +193,12 @@ def _wanted(name: str, globs: tuple[str, ...]) -> bool:
 def _glob_pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
     """All the patterns as one compiled expression: the walk tests every file name."""
     return re.compile("|".join(fnmatch.translate(pattern.lower()) for pattern in globs))
+
+
+def _stat_failure(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return "broken symbolic link" if path.is_symlink() else _os_reason(exc)
 
 
 def _os_reason(exc: OSError) -> str:
@@ -220,9 +241,12 @@ def parse_candidate(candidate: Candidate, options: Options) -> Iterator[Parsed]:
         yield candidate.name, candidate.error, False
         return
     try:
-        data = read_candidate(candidate, options.max_size)
         multi = is_multi_record(candidate.name)
-        for number, result in parse_document(candidate.name, data):
+        if _streamed(candidate):
+            records = _stream_jsonl(candidate.path, options.max_size)  # type: ignore[arg-type]
+        else:
+            records = parse_document(candidate.name, read_candidate(candidate, options.max_size))
+        for number, result in records:
             label = f"{candidate.name}:{number}" if number else candidate.name
             if isinstance(result, ParseError):
                 yield label, str(result), multi
@@ -232,6 +256,32 @@ def parse_candidate(candidate: Candidate, options: Options) -> Iterator[Parsed]:
             yield label, result, multi
     except ParseError as exc:
         yield candidate.name, str(exc), False
+
+
+def _streamed(candidate: Candidate) -> bool:
+    """JSON Lines files (exports, backups) are read a line at a time, whatever their size."""
+    suffix = os.path.splitext(candidate.name)[1].lower()
+    return candidate.path is not None and suffix in (".jsonl", ".ndjson")
+
+
+def _stream_jsonl(path: Path, max_size: int) -> Iterator[tuple[int, Article | ParseError]]:
+    """Records of a JSON Lines file as they are read; --max-size applies to each line."""
+    try:
+        with open(path, "rb") as handle:
+            if handle.peek(4)[:2] in (b"\xff\xfe", b"\xfe\xff"):  # UTF-16/32: lines are not bytes
+                yield from parse_document(str(path), _read_capped(handle, max_size))
+                return
+            for number, raw in enumerate(handle, 1):
+                if len(raw) > max_size:
+                    yield number, ParseError(
+                        f"line is larger than the {max_size:,}-byte limit (see --max-size)")
+                elif raw.strip():
+                    try:
+                        yield from ((number, r) for _, r in parse_jsonl(decode(raw)))
+                    except ParseError as exc:
+                        yield number, exc
+    except OSError as exc:
+        raise ParseError(_os_reason(exc)) from None
 
 
 def _complete(article: Article, candidate: Candidate, options: Options, multi: bool) -> None:
@@ -278,11 +328,11 @@ def import_paths(
                     report.fail(label, result)
                 else:
                     batch.append((label, result, multi, None if multi else candidate.state()))
+                if len(batch) >= BATCH_SIZE:
+                    save_batch(store, batch, report, options.dry_run, states)
+                    batch = []
             if progress:
                 progress(candidate.name)
-            if len(batch) >= BATCH_SIZE:
-                save_batch(store, batch, report, options.dry_run, states)
-                batch = []
         save_batch(store, batch, report, options.dry_run, states)
     except KeyboardInterrupt:
         report.interrupted = True
@@ -295,14 +345,14 @@ def _fingerprint(options: Options) -> str:
 
 def parse_candidates(
     candidates: Iterable[Candidate], options: Options, *, parallel: bool = True
-) -> Iterator[tuple[Candidate, list[Parsed]]]:
-    """Each candidate with what it parsed to, in order; many files are parsed on every core."""
+) -> Iterator[tuple[Candidate, Iterable[Parsed]]]:
+    """Each candidate with what it parses to, in order; many files are parsed on every core."""
     iterator = iter(candidates)
     head = list(itertools.islice(iterator, PARALLEL_FROM))
     workers = _worker_count()
     if not parallel or len(head) < PARALLEL_FROM or workers < 2:
         for candidate in itertools.chain(head, iterator):
-            yield candidate, list(parse_candidate(candidate, options))
+            yield candidate, parse_candidate(candidate, options)
         return
     yield from _parse_in_workers(itertools.chain(head, iterator), options, workers)
 
@@ -316,7 +366,7 @@ def _worker_count() -> int:
 
 def _parse_in_workers(
     candidates: Iterator[Candidate], options: Options, workers: int
-) -> Iterator[tuple[Candidate, list[Parsed]]]:
+) -> Iterator[tuple[Candidate, Iterable[Parsed]]]:
     """Parse in worker processes, about a batch ahead, results in the walk's order."""
     import multiprocessing
 
@@ -327,17 +377,33 @@ def _parse_in_workers(
     # of files in flight, or they sit idle through every save.
     window = max(4 * workers, BATCH_SIZE // CHUNK + 2 * workers)
     with context.Pool(workers, initializer=_ignore_interrupts) as pool:
-        for chunk in _chunks(candidates):
-            in_flight.append(pool.apply_async(_parse_chunk, (chunk, options)))
+        for chunk, streamed in _chunks(candidates):
+            if chunk:
+                in_flight.append(pool.apply_async(_parse_chunk, (chunk, options)))
+            if streamed is not None:  # read here, a line at a time, once the files before it are in
+                while in_flight:
+                    yield from in_flight.popleft().get()
+                yield streamed, parse_candidate(streamed, options)
             if len(in_flight) >= window:
                 yield from in_flight.popleft().get()
         while in_flight:
             yield from in_flight.popleft().get()
 
 
-def _chunks(candidates: Iterator[Candidate]) -> Iterator[list[Candidate]]:
-    while chunk := list(itertools.islice(candidates, CHUNK)):
-        yield chunk
+def _chunks(candidates: Iterator[Candidate]) -> Iterator[tuple[list[Candidate], Candidate | None]]:
+    """Chunks of files for the workers, each cut short by a file this process streams itself."""
+    chunk: list[Candidate] = []
+    for candidate in candidates:
+        if _streamed(candidate):
+            yield chunk, candidate
+            chunk = []
+            continue
+        chunk.append(candidate)
+        if len(chunk) == CHUNK:
+            yield chunk, None
+            chunk = []
+    if chunk:
+        yield chunk, None
 
 
 def _parse_chunk(chunk: list[Candidate], options: Options) -> list[tuple[Candidate, list[Parsed]]]:
@@ -401,13 +467,15 @@ def save_article(store: Store, article: Article, now: str, multi: bool) -> tuple
         if stored_matches(same_text, article):
             return "unchanged", None
         store.update(same_text["id"], article, now)
+        dupes.sign_if_changed(store.conn, same_text["id"], article.body)
         return "updated", None
     previous = _previous_version(store, article, multi)
     if previous is not None:
         store.update(previous["id"], article, now)
+        dupes.sign_if_changed(store.conn, previous["id"], article.body)
         return "updated", None
-    store.insert(article, store.unique_slug(make_slug(article)), now)
-    return "imported", None
+    article_id = store.insert(article, store.unique_slug(make_slug(article)), now)
+    return "imported", dupes.note_for_new(store.conn, article_id, article.body)
 
 
 def _previous_version(store: Store, article: Article, multi: bool) -> dict[str, object] | None:
@@ -419,9 +487,17 @@ def _previous_version(store: Store, article: Article, multi: bool) -> dict[str, 
 
 def make_slug(article: Article) -> str:
     """ASCII slug from the given slug or the title; never empty, never a path."""
+    slug = _slugify(article.slug or article.title)
+    if not slug and article.slug:
+        slug = _slugify(article.title)
+    return slug or f"article-{article.sha256[:10]}"
+
+
+# Currency signs transliterate to letters ("£14" -> "ps14"); in a headline the number is enough.
+_SLUG_REPLACEMENTS = [[sign, ""] for sign in "£€$¥₹"]
+
+
+def _slugify(text: str) -> str:
     from slugify import slugify
 
-    slug = slugify(article.slug or article.title, max_length=SLUG_MAX, word_boundary=True)
-    if not slug and article.slug:
-        slug = slugify(article.title, max_length=SLUG_MAX, word_boundary=True)
-    return slug or f"article-{article.sha256[:10]}"
+    return slugify(text, max_length=SLUG_MAX, word_boundary=True, replacements=_SLUG_REPLACEMENTS)

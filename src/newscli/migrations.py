@@ -52,7 +52,15 @@ def enable_fts(conn: sqlite3.Connection) -> None:
     )
 
 
-def m002_import_files(conn: sqlite3.Connection) -> None:
+def m002_signatures(conn: sqlite3.Connection) -> None:
+    """Near-duplicate signatures (see newscli.dupes), kept in step with articles by triggers."""
+    from newscli import dupes
+
+    dupes.create_tables(conn)
+    dupes.sign_missing(conn)
+
+
+def m003_import_files(conn: sqlite3.Connection) -> None:
     """What each imported file looked like, so a re-import can skip files that did not change."""
     conn.execute(
         """
@@ -90,7 +98,7 @@ def m002_import_files(conn: sqlite3.Connection) -> None:
 FTS_SETTINGS = (("hashsize", 32 * 1024 * 1024), ("automerge", 16))
 
 
-def m003_fts_settings(conn: sqlite3.Connection) -> None:
+def m004_fts_settings(conn: sqlite3.Connection) -> None:
     """Tune the FTS5 index for writing in large batches (see FTS_SETTINGS)."""
     for name, value in FTS_SETTINGS:
         try:
@@ -103,6 +111,7 @@ def m003_fts_settings(conn: sqlite3.Connection) -> None:
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_articles,
-    m002_import_files,
-    m003_fts_settings,
+    m002_signatures,
+    m003_import_files,
+    m004_fts_settings,
 ]

@@ -45,29 +45,46 @@ def default_db_path() -> Path:
 
 @dataclass
 class Filters:
-    """Row filters shared by list, search, export and stats; dates are ISO text bounds."""
+    """Row filters shared by list, search, export and stats; dates are ISO text bounds.
+
+    Sources and authors match any of those given, tags all of them; the exclude_ lists drop
+    articles with any of theirs, and exclude_match drops those matching an FTS5 expression.
+    """
 
     sources: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     since: str | None = None
     until: str | None = None
+    exclude_sources: list[str] = field(default_factory=list)
+    exclude_tags: list[str] = field(default_factory=list)
+    exclude_authors: list[str] = field(default_factory=list)
+    exclude_match: str | None = None
 
     def where(self, alias: str = "articles") -> tuple[list[str], list[Any]]:
         """SQL conditions (joined with AND by the caller) and their bound parameters."""
         clauses: list[str] = []
         params: list[Any] = []
-        for source in self.sources:
-            clauses.append(f"{alias}.source = ? COLLATE NOCASE")
-            params.append(source)
-        for author in self.authors:
-            clauses.append(f"{alias}.author LIKE ? ESCAPE '\\'")
-            params.append("%" + _escape_like(author) + "%")
-        for tag in self.tags:
-            clauses.append(
-                f"EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value = ? COLLATE NOCASE)"
-            )
-            params.append(tag)
+        author = f"{alias}.author LIKE ? ESCAPE '\\'"
+        tag = f"EXISTS (SELECT 1 FROM json_each({alias}.tags) WHERE value = ? COLLATE NOCASE)"
+        # IN, not `source = ? COLLATE NOCASE OR ...`: SQLite 3.40 rewrites that OR into an
+        # index lookup that ignores the collation and finds nothing.
+        for values, negate in ((self.sources, ""), (self.exclude_sources, "NOT ")):
+            if values:
+                marks = ", ".join("?" for _ in values)
+                # COALESCE: an article with no source is not one to exclude.
+                clauses.append(f"{negate}COALESCE({alias}.source COLLATE NOCASE IN ({marks}), 0)")
+                params.extend(values)
+        for values, negate in ((self.authors, ""), (self.exclude_authors, "NOT ")):
+            if values:
+                clauses.append(f"{negate}COALESCE(" + " OR ".join([author] * len(values)) + ", 0)")
+                params.extend(_like(v) for v in values)
+        for value in self.tags:
+            clauses.append(tag)
+            params.append(value)
+        for value in self.exclude_tags:
+            clauses.append(f"NOT {tag}")
+            params.append(value)
         if self.since:
             clauses.append(f"{alias}.published >= ?")
             params.append(self.since)
@@ -75,7 +92,20 @@ class Filters:
             # "until 2024-06-30" includes that whole day: compare against the next character.
             clauses.append(f"{alias}.published < ?")
             params.append(self.until + "\uffff")
+        if self.exclude_match:
+            clauses.append(
+                f"{alias}.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+            )
+            params.append(self.exclude_match)
         return clauses, params
+
+
+def _like(text: str) -> str:
+    return "%" + _escape_like(text) + "%"
+
+
+def _like(text: str) -> str:
+    return "%" + _escape_like(text) + "%"
 
 
 def _escape_like(text: str) -> str:
@@ -103,7 +133,7 @@ class Store:
                 )
             path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+            conn = _connect(path, read_only=not _writable(path))
         except sqlite3.Error as exc:
             raise DatabaseError(f"cannot open {path}: {exc}") from None
         conn.row_factory = sqlite3.Row
@@ -129,6 +159,11 @@ class Store:
                 f"{self.path} was written by a newer newscli (schema {len(applied)}, this "
                 f"version knows {len(MIGRATIONS)}); upgrade newscli to use it"
             )
+        if len(applied) < len(MIGRATIONS) and self.read_only:
+            raise DatabaseError(f"{self.path} is read-only and was made by an older newscli; "
+                                "make it writable once so it can be upgraded")
+        if self.read_only:
+            return
         if self.conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
             self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA synchronous=NORMAL")
@@ -166,16 +201,45 @@ class Store:
     def schema_version(self) -> int:
         return self.conn.execute(f"SELECT max(version) FROM {MIGRATIONS_TABLE}").fetchone()[0]
 
+    @property
+    def read_only(self) -> bool:
+        return bool(self.conn.execute("PRAGMA query_only").fetchone()[0])
+
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """A write transaction, taken at once so concurrent writers queue instead of failing."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        """A write transaction, taken at once so concurrent writers queue instead of failing.
+
+        SQLite's own errors (read-only file, disk full, I/O) become one DatabaseError naming
+        the archive; the transaction is rolled back, so nothing stored before is lost.
+        """
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._write_error(exc) from None
         try:
             yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise self._write_error(exc) from None
             raise
-        self.conn.execute("COMMIT")
+
+    def _write_error(self, exc: sqlite3.Error) -> DatabaseError:
+        reason = str(exc)
+        if "readonly" in reason or "read-only" in reason:
+            reason = "the file or its folder is read-only"
+        return DatabaseError(f"cannot write to {self.path}: {reason}; nothing was lost")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: several queries see one state of the archive, writers still run."""
+        self.conn.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -307,6 +371,27 @@ class Store:
             yield row_to_dict(row)
 
 
+def _writable(path: Path) -> bool:
+    """Whether SQLite can write here: the file and its folder (for the WAL files)."""
+    folder = path.parent if str(path.parent) else Path(".")
+    return os.access(folder, os.W_OK) and (not path.exists() or os.access(path, os.W_OK))
+
+
+def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    if not read_only:
+        return sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+    uri = path.resolve().as_uri()
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS,
+                               isolation_level=None)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        # A WAL archive in a read-only folder cannot get its -shm file: read it as immutable.
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, isolation_level=None)
+    conn.execute("PRAGMA query_only = 1")
+    return conn
+
+
 def _where(filters: Filters | None, match: str | None) -> tuple[str, list[Any]]:
     clauses, params = (filters or Filters()).where()
     if match:
@@ -351,3 +436,8 @@ def row_to_dict(row: sqlite3.Row) -> dict[str, Any]:
 
 def now_iso() -> str:
     return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def where_clause(filters: Filters | None, match: str | None = None) -> tuple[str, list[Any]]:
+    """` WHERE ...` (or nothing) and its parameters, for queries on `articles` in other modules."""
+    return _where(filters, match)

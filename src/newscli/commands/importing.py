@@ -37,7 +37,7 @@ def import_command(
         typer.Option(
             "--glob",
             help="File-name patterns to take inside folders (repeatable; '*' takes every file). "
-            "[default: *.txt *.md *.markdown *.json *.jsonl]",
+            "[default: *.txt *.md *.markdown *.json *.jsonl *.html *.htm]",
         ),
     ] = None,
     source: Annotated[
@@ -55,14 +55,14 @@ def import_command(
         ReportFormat, typer.Option("--format", help="Report as text on stderr or JSON on stdout.")
     ] = ReportFormat.text,
 ) -> None:
-    """Import article files (text, Markdown, front matter, JSON) into the archive."""
+    """Import article files (text, Markdown, front matter, JSON, saved web pages) into the archive."""
     from newscli.importer import DEFAULT_GLOBS, Options, import_paths
 
     globs = tuple(p for pattern in glob or () for p in pattern.split()) or DEFAULT_GLOBS
     options = Options(
         globs=globs,
         source=source,
-        tags=tuple(tag or ()),
+        tags=tuple(t.strip() for t in tag or () if t.strip()),
         dry_run=dry_run,
         max_size=parse_size(max_size),
     )

@@ -11,7 +11,8 @@ stays Typer's) goes the usual way.
 import re
 from enum import Enum
 from pathlib import Path
-from typing import Any, get_args, get_origin
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 try:  # Typer's internals: without them (another Typer version) nothing changes.
     from typer._coercion import RuntimeParam, build_runtime_param
@@ -21,6 +22,7 @@ except ImportError:  # pragma: no cover
     RuntimeParam = None  # type: ignore[assignment,misc]
 
 _INTEGER = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _USUAL_WAY = object()
 
 
@@ -74,12 +76,13 @@ def _plain(annotation: Any, value: Any, info: Any, param: Any, ctx: Any) -> Any:
         return value if isinstance(value, str) else _USUAL_WAY
     if annotation is bool:
         return value if isinstance(value, bool) else _USUAL_WAY
-    if annotation is int and info.min is None and info.max is None:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
-        if isinstance(value, str) and _INTEGER.fullmatch(value):
-            return int(value)
-        return _USUAL_WAY
+    if get_origin(annotation) in (Union, UnionType) and type(None) in get_args(annotation):
+        if value is None:
+            return None
+        inner = [a for a in get_args(annotation) if a is not type(None)]
+        return _plain(inner[0], value, info, param, ctx) if len(inner) == 1 else _USUAL_WAY
+    if annotation in (int, float):
+        return _number(annotation, value, info)
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         try:
             return coerce_cli_choice(
@@ -91,3 +94,20 @@ def _plain(annotation: Any, value: Any, info: Any, param: Any, ctx: Any) -> Any:
         # Typer's own checks (exists, dir_okay ...); given a Path it never calls pydantic.
         return coerce_cli_path(annotation(value), info, path_type=annotation, param=param, ctx=ctx)
     return _USUAL_WAY
+
+
+def _number(kind: type, value: Any, info: Any) -> Any:
+    """An int or float within its bounds; anything else (an error to word) goes the usual way."""
+    if isinstance(value, bool):
+        return _USUAL_WAY
+    if isinstance(value, (int, float)) and (kind is float or isinstance(value, int)):
+        number: Any = kind(value)
+    elif isinstance(value, str) and kind is int and _INTEGER.fullmatch(value):
+        number = int(value)
+    elif isinstance(value, str) and kind is float and _FLOAT.fullmatch(value):
+        number = float(value)
+    else:
+        return _USUAL_WAY
+    if (info.min is not None and number < info.min) or (info.max is not None and number > info.max):
+        return _USUAL_WAY
+    return number

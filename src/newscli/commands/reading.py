@@ -1,55 +1,253 @@
-"""`newscli list` and `newscli show`."""
+"""`newscli list`, `newscli search` and `newscli show`: the read side of the archive."""
 
 import sys
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from newscli.commands import open_store
+from newscli.commands.options import (
+    AuthorOption,
+    SinceOption,
+    SourceOption,
+    TagOption,
+    UntilOption,
+    make_filters,
+)
+from newscli.commands.output import FormatOption, OutputFormat, emit, resolve_format
+
+TABLE_LIMIT = 50  # rows a terminal table shows when --limit is not given
+# Search reads every word that starts with "-" as an exclusion (`ukraine -nato`), so it has no
+# short options and passes unknown ones through as query text.
+SEARCH_CONTEXT = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
 
 
-class ListFormat(str, Enum):
-    json = "json"
-    jsonl = "jsonl"
-    tsv = "tsv"
+class ListSort(str, Enum):
+    date = "date"
+    title = "title"  # type: ignore[assignment]  # shadows str.title, harmlessly
+    source = "source"
+    imported = "imported"
+
+
+class SearchSort(str, Enum):
+    relevance = "relevance"
+    date = "date"
 
 
 class ShowFormat(str, Enum):
     text = "text"
+    markdown = "markdown"
     json = "json"
+
+
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", min=0, show_default=False,
+        help=f"At most this many [default: {TABLE_LIMIT} in a terminal table, else all]",
+    ),
+]
+OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Skip this many first.")]
 
 
 def list_command(
     ctx: typer.Context,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="Output format.")] = ListFormat.tsv,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    author: AuthorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    sort: Annotated[ListSort, typer.Option(help="Order by.")] = ListSort.date,
+    reverse: Annotated[bool, typer.Option("--reverse", help="Reverse the order.")] = False,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
+    fmt: FormatOption = None,
 ) -> None:
-    """List articles, newest first."""
-    from newscli import formats
+    """List articles, newest first (undated last)."""
     from newscli.models import LIST_FIELDS
+    from newscli.render import list_cells, say
 
+    filters = make_filters(source, tag, author, since, until)
+    fmt = resolve_format(fmt)
+    table = fmt is OutputFormat.table
     store = open_store(ctx)
-    rows = ({k: r[k] for k in LIST_FIELDS} for r in store.iter_articles())
-    if fmt is ListFormat.json:
-        formats.write_json(rows, sys.stdout)
-    elif fmt is ListFormat.jsonl:
-        formats.write_jsonl(rows, sys.stdout)
+    rows: Any = store.iter_articles(
+        filters, sort=sort.value, reverse=reverse, offset=offset,
+        limit=TABLE_LIMIT if table and limit is None else limit, columns=", ".join(LIST_FIELDS),
+    )
+    if table:
+        rows = list_cells(rows)
+    shown = emit(rows, fmt, LIST_FIELDS, table_columns=("date", "source", "title", "slug"))
+    if table:
+        say(_list_footer(shown, offset, store.count(filters), filters))
+
+
+def _list_footer(shown: int, offset: int, total: int, filters: Any) -> str:
+    from newscli.store import Filters
+
+    if total == 0:
+        if filters != Filters():
+            return "no articles match"
+        return "no articles yet: newscli import PATH"
+    if shown == total:
+        return f"{total:,} article{'s' if total != 1 else ''}"
+    first = f"{offset + 1:,}-{offset + shown:,}" if offset else f"{shown:,}"
+    return f"{first} of {total:,} - use --limit and --offset for more"
+
+
+def search_command(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY",
+            help='Words (all must match), "a phrase", OR, -word or NOT word, prefix*, '
+            "(groups), title:/body:word, source:/author:/tag:name, since:/until:date.",
+        ),
+    ],
+    source: SourceOption = None,
+    tag: TagOption = None,
+    author: AuthorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    sort: Annotated[SearchSort, typer.Option(help="Order by.")] = SearchSort.relevance,
+    limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many.")] = 20,
+    offset: OffsetOption = 0,
+    fmt: FormatOption = None,
+) -> None:
+    """Full-text search, best matches first; exit 1 when nothing matches (like grep).
+
+    \b
+    Examples:
+      newscli search night ferry
+      newscli search '"night ferry"' -fare --since 2024
+      newscli search 'title:(wind OR turbine) source:"Coastal Herald"'
+      newscli search 'ferr*' tag:transport --format json | jq '.[].slug'
+    """
+    from dataclasses import replace
+
+    from newscli import search
+    from newscli.models import LIST_FIELDS
+    from newscli.query import narrowed, parse_query
+    from newscli.render import search_cells
+
+    text = _query_text(words)
+    options = make_filters(source, tag, author, since, until)
+    query = parse_query(text)
+    query = replace(query, filters=narrowed(options, query.filters))
+    fmt = resolve_format(fmt)
+    store = open_store(ctx)
+    hits: Any = search.search(store, query, sort=sort.value, limit=limit, offset=offset)
+    if fmt is OutputFormat.table:
+        hits = search_cells(hits, offset)
+    shown = emit(hits, fmt, (*LIST_FIELDS, "score", "snippet"),
+                 table_columns=("rank", "result"), header=False)
+    total = search.count(store, query) if shown or offset else 0
+    _report_hits(store, query, options, text, shown, offset, total)
+    if total == 0:
+        raise typer.Exit(1)
+
+
+def _query_text(words: list[str], command: str = "search") -> str:
+    """The query from the arguments; a word starting with -- is a mistyped option."""
+    for word in words:
+        if word.startswith("--"):
+            from newscli.errors import QueryError
+
+            raise QueryError(
+                f"unknown option {word.split('=')[0]}; see newscli {command} --help "
+                f"(to search for it, quote it: '\"{word}\"')"
+            )
+    return " ".join(words)
+
+
+def _report_hits(
+    store: Any, query: Any, options: Any, text: str, shown: int, offset: int, total: int
+) -> None:
+    """The number of hits on stderr; when there are none, a looser query that finds some."""
+    import shlex
+
+    from newscli import search
+    from newscli.render import clean, say
+
+    if total == 0:
+        message = f"no matches for {clean(text[:200], one_line=True)}"
+        looser = search.suggest(store, query, options)
+        if looser:
+            wider, count = looser
+            hint = clean(shlex.quote(wider), one_line=True)
+            message += f"; try: newscli search {hint} ({count:,} {_matches(count)})"
+        say(message)
+    elif shown == total:
+        say(f"{total:,} {_matches(total)}")
+    elif shown == 0:
+        say(f"only {total:,} {_matches(total)}; --offset {offset} is past the end")
     else:
-        formats.write_delimited(rows, sys.stdout, LIST_FIELDS, tsv=True)
+        say(f"{offset + 1:,}-{offset + shown:,} of {total:,} {_matches(total)}"
+            " - use --limit and --offset for more")
+
+
+def _matches(count: int) -> str:
+    return "match" if count == 1 else "matches"
 
 
 def show_command(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="SLUG", help="Slug, numeric id or unique slug prefix.")],
-    fmt: Annotated[ShowFormat, typer.Option("--format", help="Output format.")] = ShowFormat.text,
+    ref: Annotated[
+        str, typer.Argument(metavar="SLUG", help="Slug, numeric id or unique slug prefix.")
+    ],
+    fmt: Annotated[
+        ShowFormat | None,
+        typer.Option(
+            "--format", show_default=False,
+            help="text, markdown (with YAML front matter) or json (every field) "
+            "[default: a formatted view on a terminal, text when piped]",
+        ),
+    ] = None,
+    highlight: Annotated[
+        str | None,
+        typer.Option("--highlight", metavar="QUERY", help="Mark the words this search matches."),
+    ] = None,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="Print long articles instead of paging them.")
+    ] = False,
 ) -> None:
-    """Show one article."""
+    """Show one article: a formatted view on a terminal (paged when long), or text/markdown/json."""
     from newscli import formats
+    from newscli.commands.output import data_stream
+    from newscli.markdown import to_markdown
     from newscli.models import ALL_FIELDS
-    from newscli.render import clean
+    from newscli.render import clean, is_terminal, show_article
 
-    article = open_store(ctx).resolve(ref)
+    store = open_store(ctx)
+    article = store.resolve(ref)
+    out = data_stream(sys.stdout)
+    # Text and Markdown are for reading, wherever they end up (a file cat-ed later, less):
+    # control characters are always shown as text. JSON escapes them itself.
     if fmt is ShowFormat.json:
-        print(formats.to_json_line({k: article[k] for k in ALL_FIELDS}))
+        out.write(formats.to_json_line({k: article[k] for k in ALL_FIELDS}) + "\n")
+    elif fmt is ShowFormat.markdown:
+        out.write(clean(to_markdown(article)))
+    elif fmt is ShowFormat.text or not is_terminal(sys.stdout):
+        out.write(clean(formats.article_text(article)))
     else:
-        print(clean(article["title"]) + "\n\n" + clean(article["body"]))
+        words = _highlight_words(store, article, highlight)
+        show_article(article, words, pager=not no_pager)
+
+
+def _highlight_words(store: Any, article: dict[str, Any], text: str | None) -> set[str]:
+    if not text:
+        return set()
+    from newscli import search
+    from newscli.errors import QueryError
+    from newscli.query import parse_query
+    from newscli.render import clean, say
+
+    query = parse_query(text)
+    if query.match is None:
+        raise QueryError(f"--highlight {text!r} has no words to mark")
+    words = search.matched_words(store, article["id"], query.match)
+    if not words:
+        say(f"note: {clean(text, one_line=True)} does not match this article")
+    return words

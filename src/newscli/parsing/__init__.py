@@ -8,8 +8,10 @@ from collections.abc import Iterator
 
 from newscli.errors import ParseError
 from newscli.models import Article
+from newscli.parsing.dates import normalise_date
 from newscli.parsing.decode import decode
 from newscli.parsing.frontmatter import has_front_matter, parse_front_matter, title_from_body
+from newscli.parsing.html import HTML_SUFFIXES, looks_like_html, parse_html
 from newscli.parsing.records import parse_json, parse_jsonl
 from newscli.parsing.text import find_dateline, parse_text
 
@@ -34,11 +36,16 @@ def _suffix(name: str) -> str:
 
 def parse_document(name: str, data: bytes) -> Iterator[Parsed]:
     """Parse a file's bytes by its name's suffix (or by content, for stdin)."""
+    suffix = _suffix(name)
+    if suffix in HTML_SUFFIXES and data.strip():
+        yield 0, parse_html(data)
+        return
     text = decode(data)
     if not text.strip():
         raise ParseError("file is empty")
-    suffix = _suffix(name)
-    if suffix in (".jsonl", ".ndjson"):
+    if name == "-" and looks_like_html(text):
+        yield 0, parse_html(data)
+    elif suffix in (".jsonl", ".ndjson"):
         yield from parse_jsonl(text)
     elif suffix == ".json" or (name == "-" and text.lstrip()[:1] in ("[", "{")):
         yield from parse_json(text)
@@ -59,5 +66,5 @@ def parse_article_text(name: str, text: str) -> Article:
     article.dateline = article.dateline or find_dateline(article.body)
     jekyll = _JEKYLL_NAME.match(os.path.basename(name))
     if article.published is None and jekyll:
-        article.published = jekyll.group("date")
+        article.published = normalise_date(jekyll.group("date"))  # None for 2024-13-45
     return article

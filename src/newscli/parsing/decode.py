@@ -20,6 +20,11 @@ def decode(data: bytes) -> str:
     text = _decode_bytes(data)
     if "\x00" in text:
         raise ParseError("file contains NUL bytes; it looks binary, not text")
+    return unix_newlines(text)
+
+
+def unix_newlines(text: str) -> str:
+    """CRLF (Windows) and CR (old Mac) line endings as LF."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

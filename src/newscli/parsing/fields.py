@@ -22,6 +22,7 @@ LANGUAGE_KEYS = ("language", "lang", "locale")
 DERIVED_KEYS = frozenset(
     {"id", "word_count", "sha256", "imported_at", "updated_at", "format", "body", "meta"}
 )
+EMPTY: tuple[Any, ...] = (None, "", [])
 _SPLIT_TAGS = re.compile(r"\s*[,;|]\s*")
 # How many values a front-matter block may expand to: stops YAML alias bombs.
 MAX_META_NODES = 50_000
@@ -36,6 +37,7 @@ def article_from_mapping(data: Mapping[str, Any], body: str, *, fmt: str) -> Art
     meta = fields.get("meta") if isinstance(fields.get("meta"), dict) else {}
 
     def take(keys: tuple[str, ...]) -> Any:
+        used.update(empty_keys(fields, keys))
         key = first_key(fields, keys)
         if key is None:
             return None
@@ -55,6 +57,7 @@ def article_from_mapping(data: Mapping[str, Any], body: str, *, fmt: str) -> Art
         path=as_text(take(("path",))),
         format=fields["format"] if fields.get("format") in ("text", "markdown") else fmt,
     )
+    used.update(empty_keys(fields, DATE_KEYS))
     date_key = first_key(fields, DATE_KEYS)
     if date_key is not None:
         article.published = normalise_date(fields[date_key])
@@ -68,7 +71,12 @@ def article_from_mapping(data: Mapping[str, Any], body: str, *, fmt: str) -> Art
 
 def first_key(fields: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:
     """The first of keys that holds a non-empty value."""
-    return next((k for k in keys if fields.get(k) not in (None, "", [])), None)
+    return next((k for k in keys if fields.get(k) not in EMPTY), None)
+
+
+def empty_keys(fields: Mapping[str, Any], keys: tuple[str, ...]) -> list[str]:
+    """Known keys present but empty (`author: null`): they say nothing worth keeping in meta."""
+    return [k for k in keys if k in fields and fields[k] in EMPTY]
 
 
 def as_text(value: Any) -> str | None:

@@ -8,8 +8,10 @@ from typing import Any
 
 from newscli.errors import ParseError
 from newscli.models import Article
+from newscli.parsing.decode import unix_newlines
 from newscli.parsing.fields import article_from_mapping, first_key
-from newscli.parsing.text import clean_body
+from newscli.parsing.scrapers import scraper_fields
+from newscli.parsing.text import clean_body, find_dateline
 
 BODY_KEYS = ("body", "text", "content", "maintext")
 
@@ -51,14 +53,18 @@ def _guarded(record: Any) -> Article | ParseError:
 def article_from_record(record: Any) -> Article:
     if not isinstance(record, dict):
         raise ParseError("record is not a JSON object")
+    record = scraper_fields(record)
     body_key = first_key(record, BODY_KEYS)
     body = record.get(body_key) if body_key else ""
     if not isinstance(body, str):
         raise ParseError(f"record field {body_key!r} is not text")
     fields = {k: v for k, v in record.items() if k != body_key}
+    # A body is kept as a file's would be: Unix line endings, no NUL (a file with one is refused).
+    body = unix_newlines(body).replace("\x00", "")
     article = article_from_mapping(fields, clean_body(body), fmt="text")
     if not article.title and not article.body:
         raise ParseError("record has neither title nor text")
     if not article.title:
-        article.title = article.body.split("\n", 1)[0][:300]
+        article.title = article.body.split("\n", 1)[0].strip()[:300]
+    article.dateline = article.dateline or find_dateline(article.body)  # as for text files
     return article

@@ -21,6 +21,8 @@ _CATEGORY_SEP = re.compile(r"\s*[,|·•]\s*")
 _DATELINE = re.compile(r"^(?P<dateline>[^\W\d_][^\n–—]{0,80}?)\s+(?:–|—|--|-)\s+(?=\S)")
 _DATELINE_CONNECTORS = frozenset({"of", "de", "la", "el", "du", "da", "del", "am", "upon", "on"})
 _BLANK_RUN = re.compile(r"\n\s*\n(?:\s*\n)+")
+# Blank lines at the start, spaces-only lines included (a front-matter reader would eat them).
+_LEADING_BLANK_LINES = re.compile(r"^(?:[^\S\n]*\n)+")
 MAX_TITLE = 300
 
 
@@ -48,7 +50,7 @@ def parse_text(text: str) -> Article:
 
 def clean_body(text: str) -> str:
     """Strip surrounding blank lines and squeeze runs of blank lines to one."""
-    return _BLANK_RUN.sub("\n\n", text).strip("\n").rstrip()
+    return _LEADING_BLANK_LINES.sub("", _BLANK_RUN.sub("\n\n", text)).rstrip()
 
 
 def find_dateline(body: str) -> str | None:

@@ -1,0 +1,136 @@
+"""`newscli tag`, `tags`, `rm`, `edit` and `info`: keeping the archive tidy and sound."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from newscli.commands import open_store
+from newscli.commands.insight_output import FormatOption, emit, nothing_found
+from newscli.commands.options import (
+    AuthorOption,
+    SinceOption,
+    SourceOption,
+    TagOption,
+    UntilOption,
+    make_filters,
+)
+
+SlugsArgument = Annotated[
+    list[str], typer.Argument(metavar="SLUG...", help="Slugs, numeric ids or unique prefixes.")
+]
+
+
+def tag_command(
+    ctx: typer.Context,
+    refs: SlugsArgument,
+    add: Annotated[list[str] | None, typer.Option("--add", help="Tag to add (repeatable).")
+                   ] = None,
+    remove: Annotated[
+        list[str] | None, typer.Option("--remove", help="Tag to remove (repeatable).")
+    ] = None,
+) -> None:
+    """Add or remove tags on articles."""
+    from newscli.curation import tag_articles
+    from newscli.render import clean, say
+
+    if not add and not remove:
+        raise typer.BadParameter("say what to do with --add TAG or --remove TAG")
+    results = tag_articles(open_store(ctx), refs, list(add or ()), list(remove or ()))
+    for result in results:
+        tags = ", ".join(result["tags"]) or "(no tags)"
+        state = "" if result["changed"] else " (unchanged)"
+        say(clean(f"{result['slug']}: {tags}{state}", one_line=True))
+
+
+def tags_command(
+    ctx: typer.Context,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    author: AuthorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """List tags with how many articles have each, most used first."""
+    from newscli.render import print_counts
+    from newscli.stats import count_by
+
+    filters = make_filters(source, tag, author, since, until)
+    rows = [{"tag": row["key"], "count": row["count"]}
+            for row in count_by(open_store(ctx), "tag", filters)]
+    emit(fmt, rows, lambda: print_counts([{"key": r["tag"], "count": r["count"]} for r in rows],
+                                         "tag"), fields=("tag", "count"))
+    if not rows:
+        nothing_found("no tags")
+
+
+def rm_command(
+    ctx: typer.Context,
+    refs: SlugsArgument,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Remove articles from the archive (and from its search index)."""
+    from newscli.curation import remove_articles, resolve_all
+    from newscli.render import clean, is_terminal, say
+
+    store = open_store(ctx)
+    articles = resolve_all(store, refs)
+    if not yes:
+        if not is_terminal(sys.stdin):
+            raise typer.BadParameter("not asking on a pipe: add --yes to remove",
+                                     param_hint="--yes")
+        for article in articles:
+            say(clean(f"  {article['slug']}  {article['title']}", one_line=True))
+        count = f"{len(articles)} article" + ("" if len(articles) == 1 else "s")
+        typer.confirm(f"Remove {count}?", abort=True, err=True)
+    removed = remove_articles(store, articles)
+    say(f"removed {len(removed)}: " + clean(", ".join(removed), one_line=True))
+
+
+def edit_command(
+    ctx: typer.Context,
+    ref: Annotated[str, typer.Argument(metavar="SLUG", help="Slug, numeric id or unique prefix.")],
+) -> None:
+    """Edit an article as Markdown with front matter in $VISUAL or $EDITOR."""
+    import click
+
+    from newscli.curation import apply_edit, as_markdown
+    from newscli.render import say
+
+    store = open_store(ctx)
+    article = store.resolve(ref)
+    text = click.edit(as_markdown(article), extension=".md", require_save=True)
+    if text is None:
+        say("no changes")
+        return
+    saved = apply_edit(store, article, text)
+    say(f"saved {saved['slug']}" if saved else "no changes")
+
+
+def info_command(
+    ctx: typer.Context,
+    fmt: FormatOption = None,
+    path_only: Annotated[
+        bool, typer.Option("--path", help="Print only the database path, for other tools.")
+    ] = False,
+) -> None:
+    """Where the archive is, what it holds, and a check of the database and its search index."""
+    from newscli.commands.insight_output import Format, chosen
+    from newscli.curation import archive_info
+    from newscli.formats import to_json_line
+    from newscli.render import print_info
+
+    store = open_store(ctx)
+    if path_only:
+        print(store.path.resolve())
+        return
+    info = archive_info(store)
+    if chosen(fmt) is Format.table:
+        print_info(info)
+    else:
+        print(to_json_line(info))
+    if not info["ok"]:
+        raise typer.Exit(1)

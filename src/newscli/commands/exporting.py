@@ -1,0 +1,139 @@
+"""`newscli export`: articles out in the formats other tools read."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from newscli.commands import open_store
+from newscli.commands.options import (
+    AuthorOption,
+    SinceOption,
+    SourceOption,
+    TagOption,
+    UntilOption,
+    make_filters,
+)
+
+# Below this many articles a progress bar would only flicker.
+PROGRESS_FROM = 500
+
+
+class ExportFormat(str, Enum):
+    jsonl = "jsonl"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    html = "html"
+
+
+def export_command(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="QUERY", show_default=False,
+                       help="Search text, as `newscli search` takes it; without it, every article "
+                       "(or every one the options pick)."),
+    ] = None,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    author: AuthorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", help="Output format [default: jsonl; markdown with --dir]",
+                     show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write one file (- for stdout) instead of stdout.",
+                     metavar="FILE"),
+    ] = None,
+    directory: Annotated[
+        Path | None,
+        typer.Option("--dir", help="Write one Markdown file per article into this folder.",
+                     metavar="DIR", file_okay=False),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite files that exist.")] = False,
+    excel: Annotated[
+        bool, typer.Option("--excel", help="CSV with a byte-order mark, for spreadsheet programs.")
+    ] = False,
+) -> None:
+    """Export articles, oldest first, as JSON Lines, JSON, CSV, Markdown or one HTML page."""
+    from newscli.exporter import Request, export
+
+    chosen = _format(fmt, output, directory, excel)
+    selection = _selection(words, make_filters(source, tag, author, since, until))
+    to_file = output is not None and str(output) != "-"
+    request = Request(format=chosen.value, selection=selection, force=force, excel=excel,
+                      output=output if to_file else None, directory=directory)
+    store = open_store(ctx)
+    to_stdout = not to_file and directory is None
+    with _progress(to_stdout) as progress:
+        sys.stdout.flush()
+        result = export(store, request, sys.stdout.buffer, progress)
+    if result.target is not None:
+        from newscli.render import clean, say
+
+        noun = "article" if result.articles == 1 else "articles"
+        say(f"exported {result.articles:,} {noun} to {clean(result.target, one_line=True)}")
+
+
+def _format(fmt: ExportFormat | None, output: Path | None, directory: Path | None, excel: bool
+            ) -> ExportFormat:
+    """The format asked for, checked against the options that only suit some formats."""
+    chosen = fmt or (ExportFormat.markdown if directory is not None else ExportFormat.jsonl)
+    if directory is not None and chosen is not ExportFormat.markdown:
+        raise typer.BadParameter("--dir writes Markdown files; use -o FILE for other formats",
+                                 param_hint="'--dir'")
+    if directory is not None and output is not None:
+        raise typer.BadParameter("give either -o FILE or --dir DIR, not both", param_hint="'--dir'")
+    if excel and chosen is not ExportFormat.csv:
+        raise typer.BadParameter("--excel only applies to --format csv", param_hint="'--excel'")
+    return chosen
+
+
+def _selection(words: list[str] | None, filters: Any) -> Any:
+    """The options' filters and the query's own (`source:`, `since:` ...), both applied."""
+    from newscli.commands.reading import _query_text
+    from newscli.exporter import Selection
+    from newscli.query import narrowed, parse_query
+
+    if not words:
+        return Selection(filters=filters)
+    query = parse_query(_query_text(words, "export"))
+    return Selection(filters=narrowed(filters, query.filters), match=query.match)
+
+
+class _progress:
+    """A progress bar on stderr for a large export, when stderr is a terminal and stdout is not
+    (a bar would tear through data written to the same screen)."""
+
+    def __init__(self, to_stdout: bool):
+        from newscli.render import is_terminal
+
+        self.enabled = is_terminal(sys.stderr) and not (to_stdout and is_terminal(sys.stdout))
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        return self.advance if self.enabled else None
+
+    def advance(self, done: int, total: int) -> None:
+        if self.bar is None:
+            if total < PROGRESS_FROM:
+                return
+            from newscli.render import progress_bar
+
+            self.bar = progress_bar(total, label="exporting")
+            self.bar.start()
+            self.bar.add_task("export", total=total, rate="")
+        self.bar.update(self.bar.task_ids[0], completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()

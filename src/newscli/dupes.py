@@ -1,0 +1,421 @@
+"""Near-duplicates: word shingles, MinHash signatures cut into LSH bands, exact Jaccard to confirm.
+
+An article's body is cut into overlapping three-word shingles. A MinHash of that set (datasketch)
+is stored when the article is saved, and cut into BANDS bands of ROWS values; each band hashes to
+one bucket, a row of article_buckets. Two articles sharing any bucket are candidates; the MinHash
+estimate of their similarity drops the clearly unrelated, and the exact Jaccard similarity of
+their shingle sets decides. Finding every group therefore reads the bucket index, and the bodies
+of the few likely pairs, never every body: cost grows about linearly with the archive.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from newscli.store import Filters, Store
+
+SHINGLE_WORDS = 3
+# Bodies with fewer shingles than this (a caption, a `{% include %}` line) are not compared:
+# a handful of words says nothing about being the same story.
+MIN_SHINGLES = 8
+# 42 bands of 3 values (126 permutations): a pair at similarity 0.5 shares a bucket 99.6% of the
+# time, at 0.4 94%, at 0.1 only 4%. The exact check removes the false candidates, so the bands
+# are tuned for recall. Changing them needs every article signed again.
+BANDS, ROWS = 42, 3
+NUM_PERM = BANDS * ROWS
+SEED = 1
+DEFAULT_THRESHOLD = 0.5
+MIN_THRESHOLD = 0.4  # below this the bands above miss too many pairs
+# A candidate whose MinHash estimate is this far below the threshold is not checked exactly:
+# with 126 permutations the estimate's standard error is at most 0.045, so this is over 3 errors.
+ESTIMATE_MARGIN = 0.15
+# A bucket shared by more articles than this is joined as a chain and a star, not all pairs,
+# so a pathological archive (hundreds of copies of one text) stays linear.
+LARGE_BUCKET = 50
+CHUNK = 500
+
+SIGNATURES = "article_signatures"
+BUCKETS = "article_buckets"
+
+_WORD = re.compile(r"\w+")
+_MIX = 0x9E3779B97F4A7C15  # odd: a polynomial hash of the word hashes, order-sensitive
+
+
+@dataclass
+class Member:
+    """One article of a near-duplicate group."""
+
+    id: int
+    slug: str
+    title: str
+    source: str | None
+    published: str | None
+    similarity: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug, "title": self.title, "source": self.source,
+            "published": self.published, "similarity": self.similarity,
+        }
+
+
+# -- schema -------------------------------------------------------------------------------
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    """Signature tables, and triggers that drop an article's signature when its body changes."""
+    conn.execute(
+        f"CREATE TABLE {SIGNATURES} (article_id INTEGER PRIMARY KEY, "
+        "shingles INTEGER NOT NULL, minhash BLOB)"
+    )
+    conn.execute(
+        f"CREATE TABLE {BUCKETS} (bucket INTEGER NOT NULL, article_id INTEGER NOT NULL, "
+        "PRIMARY KEY (bucket, article_id)) WITHOUT ROWID"
+    )
+    conn.execute(f"CREATE INDEX {BUCKETS}_article ON {BUCKETS}(article_id)")
+    # A narrow index, so counting signatures does not read every stored MinHash.
+    conn.execute(f"CREATE INDEX {SIGNATURES}_shingles ON {SIGNATURES}(shingles)")
+    drop = (
+        f"DELETE FROM {SIGNATURES} WHERE article_id = old.id; "
+        f"DELETE FROM {BUCKETS} WHERE article_id = old.id;"
+    )
+    conn.execute(f"CREATE TRIGGER articles_signature_ad AFTER DELETE ON articles BEGIN {drop} END")
+    conn.execute(
+        "CREATE TRIGGER articles_signature_au AFTER UPDATE OF body ON articles "
+        f"WHEN old.body IS NOT new.body BEGIN {drop} END"
+    )
+
+
+# -- signatures ---------------------------------------------------------------------------
+
+
+def shingles(text: str) -> np.ndarray:
+    """Sorted distinct 32-bit hashes of the text's overlapping three-word sequences."""
+    import numpy as np
+
+    words = _WORD.findall(text.casefold())
+    count = len(words) - SHINGLE_WORDS + 1
+    if count < 1:
+        return np.empty(0, dtype=np.uint32)
+    distinct = set(words)
+    table = dict(zip(distinct, map(zlib.crc32, map(str.encode, distinct)), strict=True))
+    hashes = np.fromiter(map(table.__getitem__, words), dtype=np.uint64, count=len(words))
+    mixed = np.zeros(count, dtype=np.uint64)
+    for offset in range(SHINGLE_WORDS):  # wraps modulo 2**64, as intended
+        mixed = (mixed + hashes[offset : offset + count]) * np.uint64(_MIX)
+    # The high half: every word, the last one too, has been through a multiplication.
+    return np.unique((mixed >> np.uint64(32)).astype(np.uint32))
+
+
+def band_keys(minhash: bytes) -> list[int]:
+    """The article's LSH buckets: band number in the high bits, the band's hash in the low 32."""
+    width = 4 * ROWS
+    return [
+        (band << 32) | zlib.crc32(minhash[band * width : (band + 1) * width])
+        for band in range(BANDS)
+    ]
+
+
+def minhash(marks: np.ndarray) -> bytes:
+    """The MinHash of a shingle set, as stored: NUM_PERM little-endian 32-bit values."""
+    from datasketch import MinHash
+
+    sketch = MinHash(
+        num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(), scheme="affine32"
+    )
+    sketch.update_batch(marks.tolist())
+    return bytes(sketch.hashvalues.astype("<u4").tobytes())
+
+
+def estimate(a: bytes, b: bytes) -> float:
+    """MinHash estimate of the Jaccard similarity: the share of equal values."""
+    import numpy as np
+
+    equal = np.count_nonzero(np.frombuffer(a, "<u4") == np.frombuffer(b, "<u4"))
+    return equal / NUM_PERM
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> Any:
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+
+
+def sign(conn: sqlite3.Connection, article_id: int, body: str) -> np.ndarray:
+    """Store the article's buckets (none for a body too short to compare); return its shingles."""
+    marks = shingles(body)
+    sketch = minhash(marks) if len(marks) >= MIN_SHINGLES else None
+    conn.execute(f"DELETE FROM {BUCKETS} WHERE article_id = ?", (article_id,))
+    conn.executemany(
+        f"INSERT INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)",
+        ((key, article_id) for key in (band_keys(sketch) if sketch else ())),
+    )
+    conn.execute(
+        f"INSERT OR REPLACE INTO {SIGNATURES} (article_id, shingles, minhash) VALUES (?, ?, ?)",
+        (article_id, len(marks), sketch),
+    )
+    return marks
+
+
+def sign_if_changed(conn: sqlite3.Connection, article_id: int, body: str) -> None:
+    """Sign an article whose body a save may have changed (the trigger dropped its signature)."""
+    if not _is_signed(conn, article_id):
+        sign(conn, article_id, body)
+
+
+def _is_signed(conn: sqlite3.Connection, article_id: int) -> bool:
+    sql = f"SELECT 1 FROM {SIGNATURES} WHERE article_id = ?"
+    return conn.execute(sql, (article_id,)).fetchone() is not None
+
+
+_UNSIGNED = f"SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM {SIGNATURES})"
+
+
+def has_unsigned(conn: sqlite3.Connection) -> bool:
+    """Whether some article lacks a signature; two index counts, not a scan of the articles.
+
+    Every signature belongs to a stored article (the delete trigger sees to that), so equal
+    counts mean every article is signed.
+    """
+    row = conn.execute(
+        f"SELECT (SELECT count(*) FROM articles) != (SELECT count(*) FROM {SIGNATURES})"
+    ).fetchone()
+    return bool(row[0])
+
+
+def count_unsigned(conn: sqlite3.Connection) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM ({_UNSIGNED})").fetchone()[0])
+
+
+def sign_missing(conn: sqlite3.Connection) -> int:
+    """Sign every article that has no signature yet (after an upgrade, or an outside edit)."""
+    ids = [row[0] for row in conn.execute(_UNSIGNED)]
+    for article_id, body in _bodies(conn, ids):
+        sign(conn, article_id, body)
+    return len(ids)
+
+
+def ensure_signed(store: Store) -> None:
+    """Heal missing signatures in one transaction, so reads can trust the bucket index."""
+    if has_unsigned(store.conn):
+        with store.transaction():
+            sign_missing(store.conn)
+
+
+def _bodies(conn: sqlite3.Connection, ids: Iterable[int]) -> Iterator[tuple[int, str]]:
+    return _chunked(conn, "SELECT id, body FROM articles WHERE id IN ", list(ids))
+
+
+def _chunked(conn: sqlite3.Connection, sql: str, ids: list[int]) -> Iterator[Any]:
+    """Rows of `sql ... IN (ids)`, a chunk of ids at a time (SQLite caps bound parameters)."""
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        yield from conn.execute(sql + "(" + ", ".join("?" for _ in chunk) + ")", chunk)
+
+
+# -- similarity ---------------------------------------------------------------------------
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Exact Jaccard similarity of two sorted distinct shingle arrays."""
+    import numpy as np
+
+    if not len(a) or not len(b):
+        return 0.0
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return common / (len(a) + len(b) - common)
+
+
+class _Articles:
+    """MinHash sketches and shingle sets of stored articles, each read (and cut) once."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+        self.sketches: dict[int, bytes | None] = {}
+        self.marks: dict[int, np.ndarray] = {}
+
+    def load_sketches(self, ids: Iterable[int]) -> None:
+        missing = [i for i in set(ids) if i not in self.sketches]
+        sql = f"SELECT article_id, minhash FROM {SIGNATURES} WHERE article_id IN "
+        self.sketches.update(_chunked(self.conn, sql, missing))
+
+    def load_marks(self, ids: Iterable[int]) -> None:
+        missing = [i for i in set(ids) if i not in self.marks]
+        for article_id, body in _bodies(self.conn, missing):
+            self.marks[article_id] = shingles(body)
+
+    def likely(self, a: int, b: int, threshold: float) -> bool:
+        """Whether the sketches say the pair may reach the threshold (worth an exact check)."""
+        first, second = self.sketches.get(a), self.sketches.get(b)
+        if not first or not second:  # a body too short to compare
+            return False
+        return estimate(first, second) >= threshold - ESTIMATE_MARGIN
+
+    def similarity(self, a: int, b: int) -> float:
+        self.load_marks((a, b))
+        return round(jaccard(self.marks[a], self.marks[b]), 3)
+
+
+def neighbours(
+    conn: sqlite3.Connection,
+    article_id: int,
+    threshold: float,
+    known: _Articles | None = None,
+    limit: int = -1,
+) -> list[tuple[int, float]]:
+    """Articles at least `threshold` similar to this one, most similar first.
+
+    `limit` checks only that many candidates, those sharing the most buckets (the likeliest
+    copies): the import note needs one neighbour, not all of a large family of copies.
+    """
+    others = [row[0] for row in conn.execute(
+        f"SELECT other.article_id FROM {BUCKETS} AS mine JOIN {BUCKETS} AS other "
+        "ON other.bucket = mine.bucket WHERE mine.article_id = ? AND other.article_id != ? "
+        "GROUP BY other.article_id ORDER BY count(*) DESC, other.article_id LIMIT ?",
+        (article_id, article_id, limit),
+    )]
+    articles = known or _Articles(conn)
+    articles.load_sketches([article_id, *others])
+    likely = [other for other in others if articles.likely(article_id, other, threshold)]
+    articles.load_marks([article_id, *likely])
+    found = [(other, articles.similarity(article_id, other)) for other in likely]
+    return sorted(
+        ((other, value) for other, value in found if value >= threshold),
+        key=lambda pair: (-pair[1], pair[0]),
+    )
+
+
+NOTE_CANDIDATES = 8
+
+
+def note_for_new(conn: sqlite3.Connection, article_id: int, body: str) -> str | None:
+    """Sign a newly imported article; name the stored article it nearly duplicates, if any."""
+    articles = _Articles(conn)
+    articles.marks[article_id] = sign(conn, article_id, body)
+    found = neighbours(conn, article_id, DEFAULT_THRESHOLD, articles, limit=NOTE_CANDIDATES)
+    if not found:
+        return None
+    other_id, similarity = found[0]
+    slug = conn.execute("SELECT slug FROM articles WHERE id = ?", (other_id,)).fetchone()[0]
+    return f"near-duplicate of {slug} (similarity {similarity:.2f})"
+
+
+def confirmed_pairs(
+    conn: sqlite3.Connection,
+    ids: Iterable[int] | None,
+    threshold: float,
+    known: _Articles | None = None,
+) -> list[tuple[int, int, float]]:
+    """Near-duplicate pairs (a < b, similarity) among ids, or across the whole archive."""
+    candidates = _candidate_pairs(conn, None if ids is None else list(ids))
+    articles = known or _Articles(conn)
+    articles.load_sketches(itertools.chain.from_iterable(candidates))
+    likely = sorted(pair for pair in candidates if articles.likely(*pair, threshold))
+    articles.load_marks(itertools.chain.from_iterable(likely))
+    found = [(a, b, articles.similarity(a, b)) for a, b in likely]
+    return [pair for pair in found if pair[2] >= threshold]
+
+
+def _candidate_pairs(conn: sqlite3.Connection, ids: list[int] | None) -> set[tuple[int, int]]:
+    """Pairs that share a bucket (among ids, if given), from one ordered pass over the index.
+
+    The shared buckets are found by counting alone, then only their rows are read: twice as
+    fast as collecting every bucket's members.
+    """
+    within, params = "", []
+    if ids is not None:
+        within = f" AND article_id IN ({', '.join('?' for _ in ids)})"
+        params = list(ids)
+    sql = (
+        f"SELECT bucket, article_id FROM {BUCKETS} WHERE bucket IN "
+        f"(SELECT bucket FROM {BUCKETS} WHERE 1{within} GROUP BY bucket HAVING count(*) > 1)"
+        f"{within} ORDER BY bucket, article_id"
+    )
+    pairs: set[tuple[int, int]] = set()
+    rows = conn.execute(sql, params * 2)
+    for _, members in itertools.groupby(rows, key=lambda row: row[0]):
+        pairs.update(_pairs_of([row[1] for row in members]))
+    return pairs
+
+
+def _pairs_of(ids: list[int]) -> Iterable[tuple[int, int]]:
+    if len(ids) <= LARGE_BUCKET:
+        return itertools.combinations(ids, 2)
+    return itertools.chain(zip(ids, ids[1:], strict=False), ((ids[0], other) for other in ids[2:]))
+
+
+# -- groups -------------------------------------------------------------------------------
+
+
+def find_groups(
+    store: Store,
+    filters: Filters | None = None,
+    match: str | None = None,
+    threshold: float = DEFAULT_THRESHOLD,
+) -> list[list[Member]]:
+    """Groups of near-duplicate articles, earliest article first in each, newest story first.
+
+    With filters or a search, only groups holding at least one matching article are kept,
+    whole: `--source X` shows which of X's stories ran elsewhere too.
+    """
+    ensure_signed(store)
+    articles = _Articles(store.conn)
+    components = _components(confirmed_pairs(store.conn, None, threshold, articles))
+    wanted = _matching(store, filters, match)
+    if wanted is not None:
+        components = [c for c in components if wanted.intersection(c)]
+    groups = [_group(store.conn, component, articles) for component in components]
+    return sorted(groups, key=lambda g: (g[0].published is not None, g[0].published or ""),
+                  reverse=True)
+
+
+def _components(pairs: list[tuple[int, int, float]]) -> list[list[int]]:
+    """Connected groups of the pairs (a union-find)."""
+    parent: dict[int, int] = {}
+
+    def root(node: int) -> int:
+        parent.setdefault(node, node)
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for a, b, _ in pairs:
+        parent[root(a)] = root(b)
+    groups: dict[int, list[int]] = {}
+    for node in list(parent):
+        groups.setdefault(root(node), []).append(node)
+    return list(groups.values())
+
+
+def _matching(store: Store, filters: Filters | None, match: str | None) -> set[int] | None:
+    if match is None and (filters is None or not filters.where()[0]):
+        return None
+    return {row["id"] for row in store.iter_articles(filters, columns="id", match=match)}
+
+
+def _group(conn: sqlite3.Connection, ids: list[int], articles: _Articles) -> list[Member]:
+    marks = ", ".join("?" for _ in ids)
+    rows = conn.execute(
+        f"SELECT id, slug, title, source, published FROM articles WHERE id IN ({marks}) "
+        "ORDER BY published IS NULL, published, id",
+        ids,
+    ).fetchall()
+    first = rows[0]["id"]
+    return [
+        Member(row["id"], row["slug"], row["title"], row["source"], row["published"],
+               1.0 if row["id"] == first else articles.similarity(first, row["id"]))
+        for row in rows
+    ]
+

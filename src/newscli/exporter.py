@@ -1,0 +1,289 @@
+"""Articles out of the archive: JSON Lines, JSON, CSV, Markdown (one document or one file each), HTML.
+
+Every writer streams: one article in memory at a time, whatever the size of the archive. Files
+appear under their final name only once complete (written to a temporary name, then renamed).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from newscli.errors import ExportError, NotFound
+from newscli.models import ALL_FIELDS
+from newscli.store import SLUG_MAX, Filters, Store
+
+SHOWN_CLASHES = 5
+# Device names Windows reserves in any folder, with any extension.
+_WINDOWS_RESERVED = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+)
+# `import` reads a date from a file name like this one (Jekyll posts).
+_DATED_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+
+# Called after each article with (articles done, articles in the export).
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Selection:
+    """Which articles: row filters and an FTS5 expression; exported oldest first, undated last."""
+
+    filters: Filters = field(default_factory=Filters)
+    match: str | None = None
+
+
+@dataclass
+class Request:
+    """What to write, and where: `output` one file, `directory` one file an article, else a stream."""
+
+    format: str = "jsonl"
+    selection: Selection = field(default_factory=Selection)
+    output: Path | None = None
+    directory: Path | None = None
+    force: bool = False
+    excel: bool = False
+
+
+@dataclass
+class Result:
+    articles: int
+    target: str | None  # the file or folder written, None for the stream
+
+
+def export(store: Store, request: Request, stream: BinaryIO, progress: Progress | None = None
+           ) -> Result:
+    """Write the selected articles as the request says; `stream` takes output to no file."""
+    selection = request.selection
+    with store.snapshot():
+        total = store.count(selection.filters, selection.match)
+        if not total:
+            raise NotFound("no articles to export: the archive is empty or nothing matches")
+        counted = _counting(progress, total)
+        if request.directory is not None:
+            write_markdown_dir(store, selection, request.directory, request.force, counted)
+            return Result(total, str(request.directory))
+        if request.output is not None:
+            _check_target(store, request.output, request.force)
+            with atomic_file(request.output, durable=True) as handle:
+                write_format(store, request, handle, counted)
+            return Result(total, str(request.output))
+        write_format(store, request, stream, counted)
+        return Result(total, None)
+
+
+def _counting(progress: Progress | None, total: int) -> Callable[[], None]:
+    done = 0
+
+    def advance() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, total)
+
+    return advance
+
+
+def iter_records(store: Store, selection: Selection, advance: Callable[[], None] | None = None
+                 ) -> Iterator[dict[str, Any]]:
+    """Every field `show --format json` gives, article by article, oldest first."""
+    for row in _rows(store, selection):
+        yield {name: row[name] for name in ALL_FIELDS}
+        if advance:
+            advance()
+
+
+def _rows(store: Store, selection: Selection, columns: str = "*") -> Iterator[dict[str, Any]]:
+    # Oldest first, undated last, ties by id: the same order on every pass over one snapshot.
+    return store.iter_articles(selection.filters, sort="date", reverse=True, match=selection.match,
+                               columns=columns)
+
+
+def write_format(store: Store, request: Request, handle: BinaryIO, advance: Callable[[], None]
+                 ) -> None:
+    """One stream in the request's format, UTF-8 (with a BOM for --excel)."""
+    from newscli import formats
+
+    records = iter_records(store, request.selection, advance)
+    with utf8_text(handle, bom=request.excel) as out:
+        if request.format == "jsonl":
+            formats.write_jsonl(records, out)
+        elif request.format == "json":
+            formats.write_json(records, out)
+        elif request.format == "csv":
+            formats.write_delimited(records, out, ALL_FIELDS)
+        elif request.format == "markdown":
+            write_markdown_document(records, out)
+        elif request.format == "html":
+            from newscli.htmlexport import write_html
+
+            columns = "slug, title, source, author, published, tags"
+            write_html(_rows(store, request.selection, columns), records, out)
+        else:
+            raise ValueError(request.format)
+
+
+@contextmanager
+def utf8_text(handle: BinaryIO, *, bom: bool = False) -> Iterator[TextIO]:
+    """Text written as UTF-8 with line endings untouched (CSV brings its own CRLF)."""
+    out = io.TextIOWrapper(handle, encoding="utf-8-sig" if bom else "utf-8", newline="")
+    try:
+        yield out
+    finally:
+        out.detach()  # flushes, and leaves the handle open for its owner
+
+
+# -- Markdown ------------------------------------------------------------------------------------
+
+
+def write_markdown_document(records: Iterable[dict[str, Any]], out: TextIO) -> int:
+    """One Markdown document: each article under its own heading, its facts in a list, its body."""
+    count = 0
+    for record in records:
+        if count:
+            out.write("\n* * *\n\n")
+        out.write(markdown_section(record))
+        count += 1
+    return count
+
+
+def markdown_section(record: dict[str, Any]) -> str:
+    facts = [
+        ("Date", record["published"]), ("Source", record["source"]),
+        ("Author", record["author"]), ("Dateline", record["dateline"]),
+        ("URL", f"<{record['url']}>" if record["url"] else None),
+        ("Tags", ", ".join(record["tags"])), ("Slug", record["slug"]),
+    ]
+    lines = [f"- **{name}:** {_one_line(value)}" for name, value in facts if value]
+    title = _one_line(record["title"])
+    body = record["body"] or ""
+    return f"# {title}\n\n" + "\n".join(lines) + ("\n\n" if lines else "") + f"{body}\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def write_markdown_dir(store: Store, selection: Selection, directory: Path, force: bool,
+                       advance: Callable[[], None]) -> int:
+    """`<slug>.md` per article, with front matter `import` reads back; returns files written.
+
+    Every name is checked before the first file is written, so a clash leaves the folder as it was.
+    """
+    from newscli.markdown import to_markdown
+
+    _make_folder(directory)
+    _check_free((directory / name for name in planned_names(store, selection)), force)
+    names = FileNames()
+    count = 0
+    for record in iter_records(store, selection):
+        with atomic_file(directory / names.name(record)) as handle:
+            handle.write(to_markdown(record).encode("utf-8"))
+        count += 1
+        advance()
+    return count
+
+
+def planned_names(store: Store, selection: Selection) -> Iterator[str]:
+    """The file names a directory export will write, in order, without reading any body."""
+    names = FileNames()
+    return (names.name(row) for row in _rows(store, selection, "slug, published"))
+
+
+class FileNames:
+    """A file name for each article, from its slug: unique within one export, valid on any OS."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def name(self, row: dict[str, Any]) -> str:
+        from slugify import slugify
+
+        # A stored slug may have been edited by another tool: re-slugify so `../`, `/`, `C:` or
+        # control characters never reach the file system (a clean slug comes back unchanged).
+        stem = slugify(row["slug"] or "", max_length=SLUG_MAX, word_boundary=True) or "article"
+        if stem in _WINDOWS_RESERVED:
+            stem += "-article"
+        if not row["published"] and _DATED_NAME.match(stem):
+            stem = "undated-" + stem  # else `import` would date the article from its file name
+        candidate, number = stem, 1
+        while candidate in self.used:
+            number += 1
+            candidate = f"{stem}-{number}"
+        self.used.add(candidate)
+        return candidate + ".md"
+
+
+# -- files -----------------------------------------------------------------------------------------
+
+
+def _make_folder(directory: Path) -> None:
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise ExportError(f"cannot make folder {directory}: a file of that name is in the way"
+                          ) from None
+    except OSError as exc:
+        raise ExportError(f"cannot make folder {directory}: {_reason(exc)}") from None
+
+
+def _check_target(store: Store, path: Path, force: bool) -> None:
+    if store.path is not None and path.resolve() == Path(store.path).resolve():
+        raise ExportError(f"{path} is the archive itself; write the export to another file")
+    _make_folder(path.parent)
+    _check_free([path], force)
+
+
+def _check_free(paths: Iterable[Path], force: bool) -> None:
+    """Refuse, before writing anything, when files are in the way and --force is not given."""
+    taken = [path for path in paths if os.path.lexists(path)]
+    folders = [path for path in taken if path.is_dir()]
+    if folders:
+        raise ExportError(f"{folders[0]} is a folder, in the way of a file; nothing was written")
+    if taken and not force:
+        shown = ", ".join(str(p) for p in taken[:SHOWN_CLASHES])
+        more = f" and {len(taken) - SHOWN_CLASHES} more" if len(taken) > SHOWN_CLASHES else ""
+        noun = "file already exists" if len(taken) == 1 else "files already exist"
+        raise ExportError(f"{len(taken)} {noun}: {shown}{more}; add --force to overwrite them "
+                          "(nothing was written)")
+
+
+@contextmanager
+def atomic_file(path: Path, *, durable: bool = False) -> Iterator[BinaryIO]:
+    """A file that appears under its name only when completely written; else nothing does.
+
+    `durable` also waits until the data is on disk before the rename: worth it for one backup
+    file, too slow for a folder of thousands.
+    """
+    temp = path.with_name(f".{path.name[:100]}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(temp, "xb") as handle:
+            yield handle
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        _remove(temp)
+        raise ExportError(f"cannot write {path}: {_reason(exc)}") from None
+    except BaseException:
+        _remove(temp)
+        raise
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass  # the original error is the one to report
+
+
+def _reason(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()

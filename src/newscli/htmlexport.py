@@ -1,0 +1,200 @@
+"""One self-contained, static HTML page: an index of the articles, then each article in full.
+
+The page loads nothing: its style and its small filter script are inline, and a Content Security
+Policy forbids everything else, so even a link that slipped through could not fetch. All article text
+is escaped; Markdown bodies are rendered with raw HTML switched off and images shown as links.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import re
+from collections.abc import Iterable
+from typing import Any, TextIO
+from urllib.parse import quote
+
+# Characters HTML does not allow in text (C0 and C1 controls but tab, newline, form feed, return).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
+_PARAGRAPHS = re.compile(r"\n[ \t]*\n")
+LINK_SCHEMES = ("http://", "https://")
+
+STYLE = """
+:root { color-scheme: light dark; }
+body { font: 1.05rem/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       max-width: 46rem; margin: 0 auto; padding: 1rem; }
+[hidden] { display: none !important; }
+h1 { font-size: 1.6rem; }
+table { border-collapse: collapse; width: 100%; font-size: .92rem; }
+th, td { text-align: left; vertical-align: top; padding: .25rem .5rem;
+         border-bottom: 1px solid rgba(128, 128, 128, .3); }
+td:first-child { white-space: nowrap; font-variant-numeric: tabular-nums; }
+tfoot td { border: 0; opacity: .75; }
+article { border-top: 2px solid rgba(128, 128, 128, .45); margin-top: 2.5rem; padding-top: .5rem; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; font-size: .9rem;
+     opacity: .85; }
+dt { font-weight: 600; }
+dd { margin: 0; overflow-wrap: anywhere; }
+.text p { white-space: pre-line; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; }
+.body { overflow-wrap: break-word; }
+input[type="search"] { width: 100%; box-sizing: border-box; font: inherit; padding: .4rem .6rem; }
+.back { font-size: .85rem; }
+@media print {
+  #_filter, #_shown, .back { display: none !important; }
+  body { max-width: none; font-size: 11pt; }
+  a { color: inherit; text-decoration: none; }
+  h2, dl { break-after: avoid; }
+  tr, dl { break-inside: avoid; }
+}
+""".strip()
+
+SCRIPT = """
+(function () {
+  var box = document.getElementById("_filter");
+  var shown = document.getElementById("_shown");
+  var rows = Array.prototype.slice.call(document.querySelectorAll("#_index tbody tr"));
+  var texts = rows.map(function (row) {
+    return (row.textContent + " " + (row.getAttribute("data-text") || "")).toLowerCase();
+  });
+  box.hidden = false;
+  box.addEventListener("input", function () {
+    var words = box.value.toLowerCase().split(/\\s+/).filter(Boolean);
+    var count = 0;
+    rows.forEach(function (row, i) {
+      var hit = words.every(function (word) { return texts[i].indexOf(word) !== -1; });
+      var article = document.getElementById(row.getAttribute("data-id"));
+      row.hidden = !hit;
+      if (article) { article.hidden = !hit; }
+      if (hit) { count += 1; }
+    });
+    shown.textContent = words.length ? count + " of " + rows.length + " shown" : "";
+  });
+})();
+""".strip()
+
+
+def write_html(index: Iterable[dict[str, Any]], records: Iterable[dict[str, Any]], out: TextIO
+               ) -> int:
+    """The page, streamed: the index rows first, then the articles (both in the same order)."""
+    out.write(_head())
+    count = 0
+    for row in index:
+        out.write(_index_row(row))
+        count += 1
+    noun = "article" if count == 1 else "articles"
+    out.write(f'</tbody>\n<tfoot><tr><td colspan="3">{count:,} {noun}</td></tr></tfoot>\n'
+              "</table>\n</nav>\n<main>\n")
+    render = markdown_renderer()
+    for record in records:
+        out.write(_article(record, render))
+    out.write(f"</main>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
+    return count
+
+
+def text(value: Any) -> str:
+    """User text made safe for HTML: escaped, quotes included, controls shown as U+FFFD."""
+    return html.escape(_CONTROL.sub("\ufffd", str(value)), quote=True)
+
+
+def _csp_hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _head() -> str:
+    policy = (f"default-src 'none'; style-src {_csp_hash(STYLE)}; "
+              f"script-src {_csp_hash(SCRIPT)}; base-uri 'none'; form-action 'none'")
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="generator" content="newscli">\n'
+        f"<title>News archive</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        "<header>\n<h1>News archive</h1>\n"
+        '<input type="search" id="_filter" placeholder="Filter by title, source, author, tag or date"'
+        ' aria-label="Filter the articles" hidden>\n<p id="_shown" aria-live="polite"></p>\n'
+        "</header>\n<nav>\n<table id=\"_index\">\n"
+        "<thead><tr><th>Date</th><th>Source</th><th>Title</th></tr></thead>\n<tbody>\n"
+    )
+
+
+def _index_row(row: dict[str, Any]) -> str:
+    extra = " ".join([row.get("author") or "", *row.get("tags", [])])
+    return (
+        f'<tr data-id="{text(row["slug"])}" data-text="{text(extra)}">'
+        f'<td>{_date(row["published"], short=True)}</td><td>{text(row["source"] or "")}</td>'
+        f'<td><a href="#{text(quote(row["slug"], safe=""))}">{text(row["title"])}</a></td></tr>\n'
+    )
+
+
+def _date(value: str | None, *, short: bool = False) -> str:
+    if not value:
+        return ""
+    shown = value[:10] if short else value
+    return f'<time datetime="{text(value)}">{text(shown)}</time>'
+
+
+def _article(record: dict[str, Any], render: Any) -> str:
+    language = record.get("language") or ""
+    lang = f' lang="{text(language)}"' if _LANGUAGE.match(language) else ""
+    kind = "markdown" if record.get("format") == "markdown" else "text"
+    body = render(record["body"] or "") if kind == "markdown" else _paragraphs(record["body"] or "")
+    return (
+        f'<article id="{text(record["slug"])}"{lang}>\n<h2>{text(record["title"])}</h2>\n'
+        f"{_facts(record)}{_meta(record.get('meta') or {})}"
+        f'<div class="body {kind}">\n{body}</div>\n'
+        '<p class="back"><a href="#_index">Back to the index</a></p>\n</article>\n'
+    )
+
+
+def _facts(record: dict[str, Any]) -> str:
+    url = record["url"] or ""
+    link = (f'<a href="{text(url)}" rel="noreferrer">{text(url)}</a>'
+            if url.lower().startswith(LINK_SCHEMES) else text(url))
+    facts = [
+        ("Date", _date(record["published"])), ("Source", text(record["source"] or "")),
+        ("Author", text(record["author"] or "")), ("Dateline", text(record["dateline"] or "")),
+        ("Link", link), ("Tags", text(", ".join(record["tags"]))),
+    ]
+    items = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts if value)
+    return f"<dl>{items}</dl>\n" if items else ""
+
+
+def _meta(meta: dict[str, Any]) -> str:
+    if not meta:
+        return ""
+    dump = json.dumps(meta, ensure_ascii=False, indent=2, sort_keys=True)
+    return f"<details><summary>More metadata</summary><pre>{text(dump)}</pre></details>\n"
+
+
+def _paragraphs(body: str) -> str:
+    """Plain text: paragraphs at blank lines, line breaks kept inside them (by the style)."""
+    parts = [p.strip("\n") for p in _PARAGRAPHS.split(body) if p.strip()]
+    return "".join(f"<p>{text(p)}</p>\n" for p in parts)
+
+
+def markdown_renderer() -> Any:
+    """Markdown to HTML with raw HTML escaped, images as links, headings below the article's."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark", {"html": False})
+
+    def image(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+        token = tokens[idx]
+        alt = renderer.renderInlineAsText(token.children or [], options, env) or "image"
+        return f'<a href="{text(token.attrGet("src") or "")}">[{text(alt)}]</a>'
+
+    md.add_render_rule("image", image)
+
+    def render(body: str) -> str:
+        tokens = md.parse(_CONTROL.sub("\ufffd", body))
+        for token in tokens:
+            if token.type in ("heading_open", "heading_close"):
+                token.tag = f"h{min(6, int(token.tag[1]) + 2)}"
+        return str(md.renderer.render(tokens, md.options, {}))
+
+    return render

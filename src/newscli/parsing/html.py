@@ -1,0 +1,263 @@
+"""Saved web pages (`.html`, `.htm`): the article's text by trafilatura, its metadata by what the page
+states about itself (parsing/pagemeta.py), trafilatura's and htmldate's findings as the fallback.
+
+trafilatura, htmldate and lxml are imported only when an HTML file is met: start-up stays light.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from typing import Any
+
+from newscli.errors import ParseError
+from newscli.models import Article
+from newscli.parsing.dates import normalise_date
+from newscli.parsing.decode import decode
+from newscli.parsing.pagemeta import (
+    PageFacts,
+    choose_authors,
+    choose_date,
+    choose_title,
+    read_page_facts,
+    site_keys,
+    title_key,
+)
+from newscli.parsing.text import clean_body, find_dateline
+
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
+# Fewer words than this is a teaser, an index page or a login wall, not an article.
+MIN_WORDS = 20
+# More of the words than this in lines that are whole link texts: a list of headlines.
+MOSTLY_LINKS = 0.5
+MAX_TAGS = 20
+# Chinese, Japanese and Korean text has no spaces: each character counts as a word.
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
+_DECLARED = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""",
+    re.IGNORECASE,
+)
+# Labels browsers read differently from Python (the WHATWG Encoding Standard): a page that says
+# Latin-1 is decoded as windows-1252, which is what its author's editor wrote.
+_WHATWG = {
+    "iso-8859-1": "cp1252", "iso8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252",
+    "l1": "cp1252", "ascii": "cp1252", "us-ascii": "cp1252", "windows-1252": "cp1252",
+    "iso-8859-9": "cp1254", "latin5": "cp1254", "tis-620": "cp874", "iso-8859-11": "cp874",
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "shift_jis": "cp932",
+    "shift-jis": "cp932", "sjis": "cp932", "x-sjis": "cp932", "euc-kr": "cp949", "big5": "big5hkscs",
+    "utf-16": "utf-8", "utf-16le": "utf-8", "utf-16be": "utf-8",  # bytes that parse as ASCII are not UTF-16
+}
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
+# &#150; and friends: old pages wrote windows-1252 code points as character references; browsers
+# show them as the cp1252 characters, so do we (U+0080-U+009F are invisible controls otherwise).
+_C1_AS_CP1252 = {c: bytes([c]).decode("cp1252", "ignore") or None for c in range(0x80, 0xA0)}
+
+
+def looks_like_html(text: str) -> bool:
+    """For stdin: a document that opens like a web page."""
+    start = text.lstrip("\ufeff \t\r\n")[:200].lower()
+    return start.startswith(("<!doctype html", "<html")) or ("<html" in start and start.startswith("<"))
+
+
+def parse_html(data: bytes) -> Article:
+    """One article from a saved web page, or ParseError naming why there is none."""
+    text = decode_html(data)
+    tree = load_tree(text)
+    facts = read_page_facts(tree)
+    document = _extract(tree)
+    body = body_text(document) if document is not None else ""
+    words = len(_WORD.findall(body))
+    if words < MIN_WORDS:
+        raise ParseError(
+            f"no article in the page: only {words} words of text (a login wall or an empty page?)"
+        )
+    if _mostly_links(body, link_texts(tree)):
+        raise ParseError("no article in the page: its text is mostly links (an index or section page?)")
+    return _article(facts, document, body, tree)
+
+
+def decode_html(data: bytes) -> str:
+    """Text of a page by its bytes first: valid UTF-8 is UTF-8 whatever the page declares."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode(data)
+    if b"\x00" in data:
+        raise ParseError("file contains NUL bytes; it looks binary, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if _mostly_utf8(data):
+        return data.decode("utf-8", errors="replace")  # a few stray bytes in a UTF-8 page
+    declared = declared_encoding(data)
+    if declared:
+        try:
+            return data.decode(declared, errors="replace" if declared == "cp1252" else "strict")
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return decode(data)  # the declaration is wrong too: detect
+
+
+def declared_encoding(data: bytes) -> str | None:
+    """The encoding a page names in <meta charset> or its XML declaration, as Python calls it."""
+    match = _DECLARED.search(data[:4096])
+    if not match:
+        return None
+    label = (match.group(1) or match.group(2)).decode("ascii", "ignore").lower()
+    name = _WHATWG.get(label, label)
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    sequences = _UTF8_SEQUENCE.findall(data)
+    stray = len(_HIGH_BYTE.findall(data)) - sum(len(s) for s in sequences)
+    return len(sequences) >= 10 * max(stray, 1)
+
+
+def load_tree(text: str) -> Any:
+    """An lxml tree of the page; ParseError when the text is not HTML at all."""
+    from trafilatura.utils import load_html
+
+    tree = load_html(text)
+    if tree is None or not len(tree):
+        tree = load_html(f"<html><body>{text}</body></html>")  # a fragment saved as .html
+    if tree is None:
+        raise ParseError("not an HTML page")
+    return tree
+
+
+def _extract(tree: Any) -> Any:
+    """trafilatura's main-text extraction and metadata; None when it finds no article."""
+    import trafilatura
+
+    try:
+        return trafilatura.bare_extraction(
+            tree, with_metadata=True, include_comments=False, include_tables=True, include_images=False
+        )
+    except Exception:  # an extractor meets every kind of broken markup: the page fails alone
+        return None
+
+
+def body_text(document: Any) -> str:
+    """Paragraphs and subheadings of the extracted text, each its own paragraph."""
+    from trafilatura.xml import xmltotxt
+
+    blocks = [xmltotxt(block, False).strip() for block in document.body]
+    if not blocks and document.text:
+        blocks = document.text.split("\n")
+    return clean_body("\n\n".join(b for b in blocks if b).translate(_C1_AS_CP1252))
+
+
+def link_texts(tree: Any) -> set[str]:
+    return {" ".join(a.text_content().split()) for a in tree.iter("a")} - {""}
+
+
+def _mostly_links(body: str, links: set[str]) -> bool:
+    """Whether most of the words are lines that are whole link texts: a list of headlines."""
+    lines = [" ".join(line.split()) for line in body.split("\n") if line.strip()]
+    linked = sum(len(_WORD.findall(line)) for line in lines if line in links)
+    return linked > MOSTLY_LINKS * sum(len(_WORD.findall(line)) for line in lines)
+
+
+def _article(facts: PageFacts, found: Any, body: str, tree: Any) -> Article:
+    """What the page states first; trafilatura's findings (`found`) where it states nothing."""
+    title = _plain(choose_title(facts)) or _plain(found.title) or _first_line(body)
+    body = _drop_repeated_title(body, title)
+    article = Article(
+        title=title[:300].rstrip(),
+        body=body,
+        source=_source(facts, found),
+        author=", ".join(_authors(facts, found, tree, title)) or None,
+        published=choose_date(facts, found.date),
+        url=next(iter(facts.urls), None) or found.url,
+        tags=_tags(facts, found),
+        language=_language(facts, found),
+        format="text",
+    )
+    # The dateline opens the story, which may come after a standfirst.
+    openings = article.body.split("\n\n")[:3]
+    article.dateline = next(filter(None, map(find_dateline, openings)), None)
+    article.meta = {k: v for k, v in _meta(facts, found).items() if v}
+    return article
+
+
+def _authors(facts: PageFacts, found: Any, tree: Any, title: str) -> list[str]:
+    """Bylines the page declares, then the one printed on it; the site's own name is no author.
+
+    Only declared site names count: a personal site's host name is often its author's name.
+    """
+    sites = site_keys(facts.site_names)
+    rejected = [title, *facts.sections, *(found.categories or [])]
+    sources = [facts.person_authors, *[[a] for a in facts.meta_authors], facts.bylines]
+    names = choose_authors(sources, sites=sites, rejected=rejected)
+    if names and all(" " in n for n in names):
+        return names
+    # Nothing declared, or a first name alone: the printed byline may give it, or complete it.
+    fallback = [[_byline(tree)], (found.author or "").split(";"), facts.org_authors]
+    return choose_authors([*sources, *fallback], sites=sites, rejected=rejected)
+
+
+def _byline(tree: Any) -> str:
+    """The byline printed on the page (trafilatura's author search over the document)."""
+    from trafilatura.metadata import extract_author
+
+    try:
+        return extract_author(tree) or ""
+    except (ValueError, TypeError):
+        return ""
+
+
+def _source(facts: PageFacts, found: Any) -> str | None:
+    names = [n for n in facts.site_names if n and not re.match(r"https?://", n)]
+    return next(iter(names), None) or found.sitename or next(iter(facts.hosts), None)
+
+
+def _tags(facts: PageFacts, found: Any) -> list[str]:
+    tags: list[str] = []
+    for value in [*facts.sections, *facts.tags, *(found.categories or []), *(found.tags or [])]:
+        for tag in re.split(r"\s*[,;]\s*", value):
+            tag = tag.strip(" #")
+            if tag and len(tag) <= 60 and tag.casefold() not in {t.casefold() for t in tags}:
+                tags.append(tag)
+    return tags[:MAX_TAGS]
+
+
+def _language(facts: PageFacts, found: Any) -> str | None:
+    for value in [*facts.languages, found.language]:
+        match = re.match(r"^\s*([a-zA-Z]{2,3})(?:[-_]([a-zA-Z]{2,4}))?\b", value or "")
+        if match:
+            lang, region = match.groups()
+            if not region:
+                return lang.lower()
+            return f"{lang.lower()}-{region.upper() if len(region) == 2 else region.title()}"
+    return None
+
+
+def _meta(facts: PageFacts, found: Any) -> dict[str, Any]:
+    return {
+        "description": facts.description or found.description,
+        "image": facts.image or found.image,
+        "modified": normalise_date(facts.modified) if facts.modified else None,
+        "page_title": facts.html_title,
+    }
+
+
+def _drop_repeated_title(body: str, title: str) -> str:
+    """The headline (with or without its kicker) when the extracted text repeats it first."""
+    first, _, rest = body.partition("\n\n")
+    opening, headline = title_key(first), title_key(title)
+    if rest and headline and opening.endswith(headline) and len(opening) < len(headline) + 40:
+        return rest
+    return body
+
+
+def _first_line(body: str) -> str:
+    return _plain(body.split("\n", 1)[0])[:300]
+
+
+def _plain(text: str | None) -> str:
+    return " ".join((text or "").translate(_C1_AS_CP1252).split())

@@ -1,0 +1,190 @@
+"""More like this: an article's most distinctive terms, as a BM25-ranked FTS5 OR query.
+
+The article's title and body are run through the archive's own tokenizer (a temporary FTS5
+table, so stemming matches the index exactly); each stem is weighted by how often the article
+uses it and how rare it is in the archive (the index's own document counts), and the best
+TERMS of them are searched for together. No model, no extra index: one search.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sqlite3
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from newscli import dupes
+from newscli.migrations import FTS_TOKENIZER
+
+if TYPE_CHECKING:
+    from newscli.store import Filters, Store
+
+TERMS = 25
+TITLE_WEIGHT = 3  # a word in the headline counts as often as this in the body
+# A term in more than half the archive is left out: bm25() gives it next to no weight anyway,
+# and its long document list would only slow the search down.
+MAX_SHARE = 0.5
+# bm25() column weights, in FTS column order: title, body, source, author, tags.
+COLUMN_WEIGHTS = (2.0, 1.0, 0.0, 0.0, 1.0)
+_NUMBER = re.compile(r"^\d+$")
+# English function words, stemmed as the index stems them. In a small archive they are not yet
+# common enough for their rarity to give them away; in a large one they are left out anyway.
+STOP_STEMS = frozenset("""
+a about abov after again against all also am an and ani ar as at be becaus been befor below
+between both but by can could did do doe down dure each few for from further ha had have he her
+here hi how i if in into is it itself just let me more most my no nor not now of off on onc onli
+or other our out over own per sai said same she should so some such than that the thei their them
+then there these thi those through to told too under until up veri wa we were what when where
+which while who whom why will with would yet you your
+""".split())
+
+
+@dataclass
+class Related:
+    """The article asked about, the closest others (best first), and how many copies were folded."""
+
+    article: dict[str, Any]
+    results: list[dict[str, Any]] = field(default_factory=list)
+    folded: int = 0
+    terms: list[str] = field(default_factory=list)
+
+
+def find_related(
+    store: Store,
+    ref: str,
+    filters: Filters | None = None,
+    limit: int = 10,
+    threshold: float = dupes.DEFAULT_THRESHOLD,
+) -> Related:
+    """Articles closest in content to `ref`, without itself and without near-duplicates."""
+    article = store.resolve(ref)
+    found = Related(article)
+    total = store.count()
+    found.terms = distinctive_terms(store.conn, article["title"], article["body"], total)
+    if not found.terms:
+        return found
+    dupes.ensure_signed(store)
+    copies = {other for other, _ in dupes.neighbours(store.conn, article["id"], threshold)}
+    # Fetch extra rows: some may be folded away as copies.
+    rows = _search(store, found.terms, article["id"], filters, 2 * limit + len(copies) + 10)
+    found.results, found.folded = _fold(store.conn, rows, copies, threshold, limit)
+    return found
+
+
+def distinctive_terms(conn: sqlite3.Connection, title: str, body: str, total: int) -> list[str]:
+    """Words of the article with the highest tf-idf, as they appear in it (best first)."""
+    counts, surface = _stems(conn, title, body)
+    weights = {}
+    for stem, tf in counts.items():
+        if _is_noise(stem):  # before the lookup: common words have the longest lists to count
+            continue
+        documents = _document_count(conn, stem)
+        if documents <= 1 or documents > max(2, MAX_SHARE * total):
+            continue  # only in this article, or everywhere
+        weights[stem] = (1 + math.log(tf)) * math.log(total / documents)
+    best = sorted(weights, key=lambda stem: (-weights[stem], stem))[:TERMS]
+    return [surface[stem].most_common(1)[0][0] for stem in best]
+
+
+def _is_noise(stem: str) -> bool:
+    return stem in STOP_STEMS or len(stem) < 2 or _NUMBER.match(stem) is not None
+
+
+def _stems(conn: sqlite3.Connection, title: str, body: str) -> tuple[Counter[str], dict]:
+    """Stem counts (headline words weighted up) and the surface words behind each stem."""
+    _create_probes(conn)
+    for table in ("related_stems", "related_words"):
+        conn.execute(f"DELETE FROM temp.{table}")
+        conn.executemany(f"INSERT INTO temp.{table} (rowid, text) VALUES (?, ?)",
+                         [(1, title), (2, body)])
+    words = {
+        (doc, offset): term
+        for term, doc, offset in conn.execute("SELECT term, doc, offset FROM temp.related_words_i")
+    }
+    counts: Counter[str] = Counter()
+    surface: dict[str, Counter[str]] = {}
+    for stem, doc, offset in conn.execute("SELECT term, doc, offset FROM temp.related_stems_i"):
+        counts[stem] += TITLE_WEIGHT if doc == 1 else 1
+        surface.setdefault(stem, Counter())[words.get((doc, offset), stem)] += 1
+    return counts, surface
+
+
+def _create_probes(conn: sqlite3.Connection) -> None:
+    """Temporary tables (this connection only, never in the file) that tokenize like the index."""
+    plain = FTS_TOKENIZER.replace("porter ", "")
+    for table, tokenizer in (("related_stems", FTS_TOKENIZER), ("related_words", plain)):
+        conn.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table} "
+            f"USING fts5(text, tokenize='{tokenizer}')"
+        )
+        conn.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_i "
+            f"USING fts5vocab(temp, {table}, instance)"
+        )
+    conn.execute(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.related_vocab "
+        "USING fts5vocab(main, articles_fts, row)"
+    )
+
+
+def _document_count(conn: sqlite3.Connection, stem: str) -> int:
+    row = conn.execute("SELECT doc FROM temp.related_vocab WHERE term = ?", (stem,)).fetchone()
+    return row[0] if row else 0
+
+
+def match_expression(terms: list[str]) -> str:
+    """`{title body tags} : ("a" OR "b")`: any of the words, in the columns that tell a story."""
+    quoted = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    return "{title body tags} : (" + quoted + ")"
+
+
+def _search(
+    store: Store, terms: list[str], exclude: int, filters: Filters | None, limit: int
+) -> list[dict[str, Any]]:
+    from newscli.store import Filters
+
+    clauses, params = (filters or Filters()).where()
+    extra = "".join(f" AND {clause}" for clause in clauses)
+    weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
+    sql = (
+        f"SELECT articles.id, articles.slug, articles.title, articles.source, articles.published, "
+        f"bm25(articles_fts, {weights}) AS rank "
+        "FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid "
+        f"WHERE articles_fts MATCH ? AND articles.id != ?{extra} ORDER BY rank LIMIT ?"
+    )
+    rows = store.conn.execute(sql, [match_expression(terms), exclude, *params, limit])
+    return [
+        {"id": row[0], "slug": row[1], "title": row[2], "source": row[3], "published": row[4],
+         "score": round(-row[5], 2)}
+        for row in rows
+    ]
+
+
+def _fold(
+    conn: sqlite3.Connection,
+    rows: list[dict[str, Any]],
+    copies: set[int],
+    threshold: float,
+    limit: int,
+) -> tuple[list[dict[str, Any]], int]:
+    """The first `limit` rows that are neither copies of the article nor of a better result,
+    and how many copies were passed over on the way."""
+    pairs = dupes.confirmed_pairs(conn, [row["id"] for row in rows], threshold)
+    twins: dict[int, set[int]] = {}
+    for a, b, _ in pairs:
+        twins.setdefault(a, set()).add(b)
+        twins.setdefault(b, set()).add(a)
+    kept: list[dict[str, Any]] = []
+    kept_ids: set[int] = set()
+    folded = 0
+    for row in rows:
+        if len(kept) == limit:
+            break
+        if row["id"] in copies or twins.get(row["id"], set()) & kept_ids:
+            folded += 1
+            continue
+        kept.append(row)
+        kept_ids.add(row["id"])
+    return kept, folded

@@ -1,0 +1,160 @@
+"""Full-text search over the archive: BM25 ranking, snippets, hit counts and looser suggestions.
+
+The SQL of `newscli search` lives here (the rest of the store's SQL is in store.py). Ranking is
+a weighted sum of FTS5's BM25 per field, so a word in the headline counts several times a word
+in the body; articles that hold the plain words of the query side by side (as a phrase) get a
+further boost.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+from newscli.errors import QueryError
+from newscli.models import LIST_FIELDS
+from newscli.query import Query, looser_queries, narrowed, parse_query
+from newscli.store import Filters, Store, row_to_dict
+
+# (weight, columns) summed into the score; the columns in the order of migrations.FTS_COLUMNS
+# (title, body, source, author, tags). One bm25() call per field rather than one call with
+# column weights: inside a single call BM25's term-frequency saturation flattens the weights,
+# and a headline match barely beats a body match.
+FIELD_WEIGHTS = (
+    (5.0, (1, 0, 0, 0, 0)),
+    (1.0, (0, 1, 0, 0, 0)),
+    (1.0, (0, 0, 1, 1, 2)),
+)
+PHRASE_BOOST = 2.0  # multiplies the score of articles holding the words as a phrase
+SNIPPET_TOKENS = 24
+ELLIPSIS = "…"
+# Marks FTS5 puts around matched words; control characters, so text never holds them usefully.
+OPEN, CLOSE = "\x02", "\x03"
+SORTS = ("relevance", "date")
+_MARKS = re.compile(f"{OPEN}(.*?){CLOSE}", re.DOTALL)
+
+Marked = list[tuple[str, bool]]  # text split into (piece, is_a_match)
+
+
+def search(
+    store: Store, query: Query, *, sort: str = "relevance", limit: int | None = 20, offset: int = 0
+) -> Iterator[dict[str, Any]]:
+    """Matching articles with `score` (higher is better; None without words), `snippet`
+    (plain text), and `title_marks` / `snippet_marks` (pieces flagged as matches)."""
+    if sort not in SORTS:
+        raise QueryError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
+    if query.match is None:
+        yield from _browse(store, query.filters, limit, offset)
+        return
+    sql, params = _search_sql(query, sort)
+    cursor = store.conn.execute(sql, [*params, -1 if limit is None else limit, offset])
+    for row in cursor:
+        yield _hit(row_to_dict(row))
+
+
+def count(store: Store, query: Query) -> int:
+    """How many articles the query matches."""
+    return store.count(query.filters, query.match)
+
+
+def _search_sql(query: Query, sort: str) -> tuple[str, list[Any]]:
+    columns = ", ".join(f"a.{name}" for name in ("id", *LIST_FIELDS, "format"))
+    params: list[Any] = []
+    for weight, columns_on in FIELD_WEIGHTS:
+        params += [weight, *columns_on]
+    score = " + ".join("? * bm25(articles_fts, ?, ?, ?, ?, ?)" for _ in FIELD_WEIGHTS)
+    boost = "1.0"
+    if query.boost:
+        boost = ("(CASE WHEN a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
+                 " THEN ? ELSE 1.0 END)")
+        params += [query.boost, PHRASE_BOOST]
+    params += [OPEN, CLOSE, ELLIPSIS, SNIPPET_TOKENS, OPEN, CLOSE, query.match]
+    where, filter_params = query.filters.where("a")
+    order = {
+        "relevance": "rank_value, a.published IS NULL, a.published DESC, a.id DESC",
+        "date": "a.published IS NULL, a.published DESC, rank_value, a.id DESC",
+    }[sort]
+    # bm25() is lower for better matches, so the boost multiplies a negative number.
+    sql = (
+        f"SELECT {columns}, ({score}) * {boost} AS rank_value, "
+        "snippet(articles_fts, 1, ?, ?, ?, ?) AS marked_snippet, "
+        "highlight(articles_fts, 0, ?, ?) AS marked_title "
+        "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
+        "WHERE articles_fts MATCH ?"
+        + "".join(f" AND {clause}" for clause in where)
+        + f" ORDER BY {order} LIMIT ? OFFSET ?"
+    )
+    return sql, [*params, *filter_params]
+
+
+def _hit(row: dict[str, Any]) -> dict[str, Any]:
+    rank = row.pop("rank_value")
+    row["score"] = float(f"{-rank:.4g}")
+    row["title_marks"] = split_marks(row.pop("marked_title") or row["title"])
+    row["snippet_marks"] = split_marks(" ".join((row.pop("marked_snippet") or "").split()))
+    row["snippet"] = "".join(piece for piece, _ in row["snippet_marks"])
+    return row
+
+
+def _browse(
+    store: Store, filters: Filters, limit: int | None, offset: int
+) -> Iterator[dict[str, Any]]:
+    """A search with only filters (nothing to rank): newest first, the snippet is the opening
+    of the body."""
+    columns = ", ".join(("id", *LIST_FIELDS, "format", "body"))
+    for row in store.iter_articles(filters, limit=limit, offset=offset, columns=columns):
+        words = row.pop("body").split()
+        more = ELLIPSIS if len(words) > SNIPPET_TOKENS else ""
+        opening = " ".join(words[:SNIPPET_TOKENS]) + more
+        row.update(score=None, snippet=opening, title_marks=[(row["title"], False)],
+                   snippet_marks=[(opening, False)])
+        yield row
+
+
+def split_marks(marked: str) -> Marked:
+    """FTS5-marked text -> [(piece, is_match)], marks removed."""
+    pieces: Marked = []
+    last = 0
+    for found in _MARKS.finditer(marked):
+        if found.start() > last:
+            pieces.append((marked[last : found.start()], False))
+        pieces.append((found.group(1), True))
+        last = found.end()
+    if last < len(marked):
+        pieces.append((marked[last:], False))
+    return [(p.replace(OPEN, "").replace(CLOSE, ""), m) for p, m in pieces]
+
+
+def matched_words(store: Store, article_id: int, match: str) -> set[str]:
+    """The words of one article (title and body) that an FTS5 expression matches, casefolded."""
+    row = store.conn.execute(
+        "SELECT highlight(articles_fts, 0, ?, ?), highlight(articles_fts, 1, ?, ?) "
+        "FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
+        (OPEN, CLOSE, OPEN, CLOSE, match, article_id),
+    ).fetchone()
+    if row is None:
+        return set()
+    return {
+        word.casefold()
+        for text in row
+        for piece, is_match in split_marks(text or "")
+        if is_match
+        for word in piece.split()
+    }
+
+
+def suggest(store: Store, query: Query, options: Filters) -> tuple[str, int] | None:
+    """A looser query that finds something, with its hit count; `options` are the filters
+    given as command-line options, which still apply."""
+    for text in looser_queries(query):
+        try:
+            wider = parse_query(text)
+            wider = replace(wider, filters=narrowed(options, wider.filters))
+        except QueryError:
+            continue
+        hits = count(store, wider)
+        if hits:
+            return text, hits
+    return None

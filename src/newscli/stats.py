@@ -1,0 +1,138 @@
+"""Counts of articles by source, author, tag or period, and an overview of the archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+from newscli.store import where_clause
+
+if TYPE_CHECKING:
+    from newscli.store import Filters, Store
+
+GROUPINGS = ("source", "author", "tag", "year", "month", "week", "day")
+PERIODS = ("year", "month", "week", "day")
+TOP = 5  # how many sources and tags the overview names
+
+
+def count_by(
+    store: Store, by: str, filters: Filters | None = None, match: str | None = None
+) -> list[dict[str, Any]]:
+    """[{"key", "count"}]: busiest first for source/author/tag; a timeline for periods.
+
+    A timeline has a row for every period between the first and the last article, zero when
+    nothing was published, then one row keyed None for articles whose date is missing or too
+    coarse for the period (a bare year, counted by month).
+    """
+    if by not in GROUPINGS:
+        raise ValueError(by)
+    if by in PERIODS:
+        return timeline(_day_counts(store, filters, match), by)
+    return [{"key": key, "count": count} for key, count in _field_counts(store, by, filters, match)]
+
+
+def _field_counts(
+    store: Store, by: str, filters: Filters | None, match: str | None
+) -> list[tuple[Any, int]]:
+    where, params = where_clause(filters, match)
+    if by == "tag":
+        sql = (
+            "SELECT tag.value, count(*) FROM articles, json_each(articles.tags) AS tag"
+            f"{where} GROUP BY tag.value COLLATE NOCASE"
+        )
+    else:  # source, author: columns named by this module, never by the user
+        sql = f"SELECT articles.{by}, count(*) FROM articles{where} GROUP BY articles.{by}"
+    rows = [(key, count) for key, count in store.conn.execute(sql, params)]
+    return sorted(rows, key=lambda row: (-row[1], row[0] is None, str(row[0]).casefold()))
+
+
+def _day_counts(store: Store, filters: Filters | None, match: str | None) -> Counter[str | None]:
+    where, params = where_clause(filters, match)
+    sql = f"SELECT substr(articles.published, 1, 10), count(*) FROM articles{where} GROUP BY 1"
+    return Counter({day: count for day, count in store.conn.execute(sql, params)})
+
+
+def timeline(days: Counter[str | None], by: str) -> list[dict[str, Any]]:
+    """Per-day counts (ISO date text, possibly partial) folded into zero-filled periods."""
+    counts: Counter[str | None] = Counter()
+    for day, count in days.items():
+        counts[period_key(day, by)] += count
+    undated = counts.pop(None, 0)
+    rows = [{"key": key, "count": counts.get(key, 0)} for key in _periods(counts, by)]
+    if undated:
+        rows.append({"key": None, "count": undated})
+    return rows
+
+
+def period_key(date_text: str | None, by: str) -> str | None:
+    """`2024-05-14` -> `2024`, `2024-05`, `2024-W20` or `2024-05-14`; None when too coarse."""
+    if not date_text:
+        return None
+    if by == "year":
+        return date_text[:4]
+    if by == "month":
+        return date_text[:7] if len(date_text) >= 7 else None
+    if len(date_text) < 10:
+        return None
+    if by == "day":
+        return date_text[:10]
+    try:
+        year, week, _ = dt.date.fromisoformat(date_text[:10]).isocalendar()
+    except ValueError:  # a date imported by another tool, not as newscli writes them
+        return None
+    return f"{year}-W{week:02d}"
+
+
+def _periods(counts: Counter[str | None], by: str) -> Iterator[str]:
+    """Every period key from the first to the last one counted."""
+    keys = sorted(key for key in counts if key)
+    if not keys:
+        return
+    current, last = _start_of(keys[0], by), _start_of(keys[-1], by)
+    while current <= last:
+        yield period_key(current.isoformat(), by) or ""
+        current = _next(current, by)
+
+
+def _start_of(key: str, by: str) -> dt.date:
+    if by == "week":
+        year, week = key.split("-W")
+        return dt.date.fromisocalendar(int(year), int(week), 1)
+    parts = [int(p) for p in key.split("-")] + [1, 1]
+    return dt.date(parts[0], parts[1], parts[2])
+
+
+def _next(day: dt.date, by: str) -> dt.date:
+    if by == "year":
+        return day.replace(year=day.year + 1)
+    if by == "month":
+        return day.replace(year=day.year + day.month // 12, month=day.month % 12 + 1)
+    return day + dt.timedelta(days=7 if by == "week" else 1)
+
+
+def overview(store: Store, filters: Filters | None = None, match: str | None = None
+             ) -> dict[str, Any]:
+    """Totals, date range and the busiest sources and tags of the archive (or of a search)."""
+    where, params = where_clause(filters, match)
+    row = store.conn.execute(
+        "SELECT count(*), coalesce(sum(word_count), 0), count(DISTINCT source), "
+        "count(DISTINCT author), min(published), max(published), "
+        f"sum(published IS NULL) FROM articles{where}",
+        params,
+    ).fetchone()
+    tags = _field_counts(store, "tag", filters, match)
+    return {
+        "articles": row[0],
+        "words": row[1],
+        "sources": row[2],
+        "authors": row[3],
+        "tags": len(tags),
+        "first": row[4],
+        "last": row[5],
+        "undated": row[6] or 0,
+        "top_sources": [{"key": k, "count": c}
+                        for k, c in _field_counts(store, "source", filters, match)[:TOP]],
+        "top_tags": [{"key": k, "count": c} for k, c in tags[:TOP]],
+    }

@@ -1,0 +1,235 @@
+"""Near-duplicate detection: shingles, signatures, groups, the import note, schema upgrade."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from conftest import write
+from newscli import dupes, migrations
+from newscli.importer import import_paths
+from newscli.store import Filters, Store
+
+WIRE = """KELSEY BAY (Regional Wire) - Regional planners on Tuesday approved the Skerrow Bank \
+offshore \
+wind farm, a field of forty turbines eleven miles off the coast that its developer says will power \
+every home in the county by the end of the decade.
+
+The planning committee voted seven to two in favour after a six-hour hearing in which fishermen, \
+birdwatchers and harbour businesses lined up to speak. The developer, Northsea Breeze, must now \
+agree a survey of seabird colonies on Little Skerrow before construction can begin.
+
+"This is the largest investment the coast has seen in a generation," said committee chair Marion \
+Teague. "We have attached conditions that protect the fishing grounds and the birds."
+
+Fishermen's associations in Kelsey Bay and Marrow Point said the exclusion zones around each \
+turbine would close some of the richest crab grounds in the region. Their spokesman, Tomas Berg, \
+said the associations were considering a legal challenge.
+
+The developer expects to start laying foundations in the spring of next year, with the first \
+turbines turning eighteen months later. A new maintenance base is planned for the old ferry berth \
+in Kelsey Bay, bringing an estimated sixty permanent jobs to the town.
+"""
+
+EXTRA = """
+Environmental groups were divided. The county wildlife trust welcomed the seabird survey but said \
+the committee should have required a second winter of observations before any decision was made.
+"""
+
+OTHER_STORY = """KELSEY BAY - Fishermen from Kelsey Bay and Marrow Point on Friday filed a legal \
+challenge against the Skerrow Bank wind farm, arguing that the planning committee ignored evidence \
+about the crab grounds inside the exclusion zones.
+
+The associations' lawyer, Priya Anand, told reporters outside the county court that the hearing \
+had given fishermen ten minutes to speak while the developer was allowed two hours. "Our members \
+were not heard, and the law requires that they are," she said.
+
+Northsea Breeze said it was confident the approval would stand and that its survey of seabird \
+colonies would begin as planned. The company has offered compensation to boats that lose access to \
+their grounds, an offer the associations described as an insult.
+
+A first hearing is expected in the new year. If the court grants a judicial review, construction \
+of the turbines could be delayed by at least twelve months, the committee's chair Marion Teague \
+warned on Saturday.
+"""
+
+
+def reword(text: str) -> str:
+    """Light copy-editing, the way a second outlet changes wire copy."""
+    for old, new in (
+        ("on Tuesday approved", "approved on Tuesday"),
+        ("voted seven to two in favour", "voted 7-2 in favour"),
+        ("lined up to speak", "queued to speak"),
+        ("said the associations", "said his members"),
+        ("an estimated sixty", "around sixty"),
+    ):
+        assert old in text
+        text = text.replace(old, new)
+    return text
+
+
+def story(title: str, body: str, date: str, source: str) -> str:
+    return f"---\ntitle: {title}\ndate: {date}\nsource: {source}\n---\n{body}"
+
+
+@pytest.fixture
+def store(db: Path) -> Store:
+    return Store.open(db)
+
+
+def test_shingles_are_distinct_sorted_and_ignore_case_and_punctuation():
+    marks = dupes.shingles("The wind, the WIND: the wind farm!")
+    assert list(marks) == sorted(set(marks.tolist()))
+    assert dupes.jaccard(marks, dupes.shingles("the wind the wind the wind farm")) == 1.0
+    assert len(dupes.shingles("two words")) == 0
+
+
+@pytest.mark.parametrize(
+    "a, b, expected",
+    [
+        ("one two three four", "one two three four", 1.0),
+        ("one two three four", "one two three five", 1 / 3),  # {123, 234} vs {123, 235}
+        ("one two three", "four five six", 0.0),
+        ("one two three", "one three two", 0.0),  # word order counts
+        ("", "one two three", 0.0),
+    ],
+)
+def test_jaccard_examples(a, b, expected):
+    assert dupes.jaccard(dupes.shingles(a), dupes.shingles(b)) == pytest.approx(expected)
+
+
+@given(st.text(), st.text())
+def test_jaccard_is_symmetric_and_bounded(a, b):
+    first, second = dupes.shingles(a), dupes.shingles(b)
+    value = dupes.jaccard(first, second)
+    assert 0.0 <= value <= 1.0
+    assert value == dupes.jaccard(second, first)
+
+
+def test_estimate_tracks_the_exact_similarity():
+    a, b = dupes.shingles(WIRE), dupes.shingles(reword(WIRE) + EXTRA)
+    exact = dupes.jaccard(a, b)
+    assert abs(dupes.estimate(dupes.minhash(a), dupes.minhash(b)) - exact) < 0.15
+
+
+def import_stories(store: Store, folder: Path, stories: dict[str, str]):
+    for name, text in stories.items():
+        write(folder, name, text)
+    return import_paths(store, [str(folder)])
+
+
+def slugs(groups) -> list[list[str]]:
+    return [[member.slug for member in group] for group in groups]
+
+
+def test_copies_are_grouped_and_a_different_story_is_not(store, tmp_path):
+    report = import_stories(store, tmp_path, {
+        "a.md": story("Wind farm approved", WIRE, "2024-05-01", "Regional Wire"),
+        "b.md": story("Skerrow Bank gets green light", WIRE, "2024-05-02", "Gazette"),
+        "c.md": story("Wind farm approved off Kelsey Bay", WIRE + EXTRA, "2024-05-03", "Ledger"),
+        "d.md": story("Turbines approved", reword(WIRE), "2024-05-02", "Bay Radio"),
+        "e.md": story("Fishermen challenge wind farm", OTHER_STORY, "2024-05-10", "Gazette"),
+    })
+    assert report.imported == 5
+    groups = dupes.find_groups(store)
+    assert slugs(groups) == [[
+        "wind-farm-approved", "skerrow-bank-gets-green-light", "turbines-approved",
+        "wind-farm-approved-off-kelsey-bay",
+    ]]
+    similarities = [member.similarity for member in groups[0]]
+    assert similarities[:2] == [1.0, 1.0] and 0.5 < min(similarities) < 1.0
+    unrelated = dupes.jaccard(dupes.shingles(WIRE), dupes.shingles(OTHER_STORY))
+    assert unrelated < 0.1  # same topic, different words: far below any threshold
+
+
+def test_threshold_decides(store, tmp_path):
+    import_stories(store, tmp_path, {
+        "a.md": story("Wind farm approved", WIRE, "2024-05-01", "Regional Wire"),
+        "d.md": story("Turbines approved", reword(WIRE), "2024-05-02", "Bay Radio"),
+    })
+    similarity = dupes.find_groups(store)[0][1].similarity
+    assert dupes.find_groups(store, threshold=similarity + 0.01) == []
+    assert len(dupes.find_groups(store, threshold=similarity)) == 1
+
+
+def test_filters_keep_whole_groups_that_touch_them(store, tmp_path):
+    import_stories(store, tmp_path, {
+        "a.md": story("Wind farm approved", WIRE, "2024-05-01", "Regional Wire"),
+        "b.md": story("Skerrow Bank gets green light", WIRE, "2024-05-02", "Gazette"),
+    })
+    assert len(dupes.find_groups(store, Filters(sources=["gazette"]))[0]) == 2
+    assert dupes.find_groups(store, Filters(sources=["nobody"])) == []
+
+
+def test_import_notes_the_article_a_new_one_nearly_duplicates(store, tmp_path):
+    import_stories(store, tmp_path / "one", {"a.md": story("Wind farm approved", WIRE,
+                                                              "2024-05-01", "Wire")})
+    report = import_stories(store, tmp_path / "two", {
+        "b.md": story("Turbines approved", reword(WIRE), "2024-05-02", "Bay Radio"),
+        "e.md": story("Fishermen challenge wind farm", OTHER_STORY, "2024-05-10", "Gazette"),
+    })
+    notes = [note for note in report.notes if "near-duplicate" in note]
+    assert len(notes) == 1
+    assert notes[0].endswith("b.md: near-duplicate of wind-farm-approved (similarity "
+                             f"{dupes.find_groups(store)[0][1].similarity:.2f})")
+
+
+def test_short_bodies_are_never_grouped(store, tmp_path):
+    import_stories(store, tmp_path, {
+        "a.md": "---\ntitle: One\n---\n{% include references.md %}\n",
+        "b.md": "---\ntitle: Two\n---\n{% include references.md %}\n",
+    })
+    assert dupes.find_groups(store) == []
+
+
+def signature_rows(store: Store, article_id: int) -> tuple[int, int]:
+    conn = store.conn
+    return (
+        conn.execute(f"SELECT count(*) FROM {dupes.SIGNATURES} WHERE article_id = ?",
+                     (article_id,)).fetchone()[0],
+        conn.execute(f"SELECT count(*) FROM {dupes.BUCKETS} WHERE article_id = ?",
+                     (article_id,)).fetchone()[0],
+    )
+
+
+def test_triggers_drop_a_stale_signature_and_reads_heal_it(store, tmp_path):
+    import_stories(store, tmp_path, {
+        "a.md": story("Wind farm approved", WIRE, "2024-05-01", "Wire"),
+        "b.md": story("Fishermen challenge wind farm", OTHER_STORY, "2024-05-10", "Gazette"),
+    })
+    assert signature_rows(store, 1) == (1, dupes.BANDS)
+    store.conn.execute("UPDATE articles SET title = 'New title' WHERE id = 1")
+    assert signature_rows(store, 1) == (1, dupes.BANDS)  # the body did not change
+    store.conn.execute("UPDATE articles SET body = ? WHERE id = 2", (WIRE,))  # an outside edit
+    assert signature_rows(store, 2) == (0, 0)
+    assert len(dupes.find_groups(store)) == 1  # healed: signed again, and now a copy
+    store.conn.execute("DELETE FROM articles WHERE id = 2")
+    assert signature_rows(store, 2) == (0, 0)
+
+
+def test_an_archive_from_schema_1_is_upgraded_and_signed(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:1])
+    monkeypatch.setattr("newscli.store.MIGRATIONS", migrations.MIGRATIONS[:1])
+    old = Store.open(db)
+    for name, title in (("a.md", "Wind farm approved"), ("b.md", "Green light")):
+        write(tmp_path, name, story(title, WIRE, "2024-05-01", "Wire"))
+    # Rows as a schema-1 newscli wrote them (today's importer needs later tables).
+    from newscli.parsing import parse_document
+
+    with old.transaction():
+        for name in ("a.md", "b.md"):
+            [(_, article)] = parse_document(name, (tmp_path / name).read_bytes())
+            slug = "wind-farm-approved" if name == "a.md" else "green-light"
+            old.insert(article, slug, "2024-05-01T00:00:00+00:00")
+    old.close()
+    assert "article_signatures" not in {
+        row[0] for row in sqlite3.connect(db).execute("SELECT name FROM sqlite_master")
+    }
+    monkeypatch.undo()
+    upgraded = Store.open(db)
+    assert upgraded.schema_version == len(migrations.MIGRATIONS)
+    assert slugs(dupes.find_groups(upgraded)) == [["wind-farm-approved", "green-light"]]

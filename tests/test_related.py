@@ -1,0 +1,82 @@
+"""Related articles on the sample archive: the same running story comes first, copies fold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SAMPLES
+from newscli.importer import import_paths
+from newscli.related import distinctive_terms, find_related, match_expression
+from newscli.store import Filters, Store
+
+
+@pytest.fixture(scope="module")
+def samples(tmp_path_factory) -> Store:
+    store = Store.open(tmp_path_factory.mktemp("samples") / "archive.db")
+    assert import_paths(store, [str(SAMPLES)]).failed == 0
+    return store
+
+
+def slugs(found) -> list[str]:
+    return [row["slug"] for row in found.results]
+
+
+@pytest.mark.parametrize(
+    "ref, topic",
+    [
+        ("port-authority-opens-night-ferry", "night-ferry"),
+        ("island-councils-reject", "night-ferry"),
+        ("museum-restoration-grant", "museum"),
+        ("mayor-race-preview", "mayor"),
+        ("water-board-approves", "desalination"),
+    ],
+)
+def test_the_same_running_story_comes_first(samples, ref, topic):
+    found = find_related(samples, ref, limit=5)
+    assert topic in slugs(found)[0]
+    assert found.article["slug"] not in slugs(found)
+
+
+def test_night_ferry_stories_lead(samples):
+    top = slugs(find_related(samples, "port-authority-opens-night-ferry", limit=3))
+    assert sum("night-ferry" in slug for slug in top) >= 2
+
+
+def test_copies_of_the_article_are_folded(samples):
+    found = find_related(samples, "offshore-wind-farm-approved", limit=5)
+    assert found.folded == 1
+    assert "skerrow-bank-wind-farm-gets-green-light" not in " ".join(slugs(found))
+    assert all("fishermen" in slug for slug in slugs(found)[:2])
+
+
+def test_limit_scores_and_filters(samples):
+    found = find_related(samples, "port-authority-opens-night-ferry", limit=2)
+    assert len(found.results) == 2
+    assert found.results[0]["score"] >= found.results[1]["score"] > 0
+    only = find_related(samples, "port-authority-opens-night-ferry",
+                        Filters(sources=["Harbourton Gazette"]))
+    assert only.results and {row["source"] for row in only.results} == {"Harbourton Gazette"}
+
+
+def test_distinctive_terms_skip_function_words_and_words_no_other_article_has(samples):
+    total = samples.count()
+    in_most = samples.count(match='"ferry"')
+    assert in_most > total / 2  # the sample archive is mostly about the ferry
+    terms = distinctive_terms(samples.conn, "The Ferry Was Late",
+                              "The ferry was late and the mainland waited. Zyxwvut.", total)
+    assert "mainland" in terms and "late" in terms
+    assert not {"the", "was", "and", "zyxwvut", "ferry"} & set(terms)
+
+
+def test_match_expression_quotes_every_term():
+    assert match_expression(['ferry', 'say"what']) == '{title body tags} : ("ferry" OR "say""what")'
+
+
+def test_an_article_with_nothing_distinctive_has_no_related(tmp_path: Path):
+    store = Store.open(tmp_path / "a.db")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Only one\n\nA lonely article.\n")
+    import_paths(store, [str(tmp_path / "in")])
+    assert find_related(store, "only-one").results == []

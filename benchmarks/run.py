@@ -219,6 +219,11 @@ def machine() -> dict[str, object]:
         if shutil.which("rg") else "absent"
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True).stdout.strip()
+    # Runs are comparable when the code under test is the same, whatever else was committed.
+    source = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD:src"],
+                            capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "src"],
+                           capture_output=True, text=True).stdout.strip()
     return {
         "date": dt.datetime.now().isoformat(timespec="minutes"),
         "cores": os.cpu_count(),
@@ -230,6 +235,7 @@ def machine() -> dict[str, object]:
         "ripgrep": rg,
         "sqlite-utils": _version("sqlite-utils"),
         "newscli": f"{_version('newscli')} ({commit})",
+        "source": source + ("+changes" if dirty else ""),
     }
 
 
@@ -537,16 +543,20 @@ def scaling_markdown(results: list[dict]) -> str:
                     and row["group"] != "real"):
                 names.append(row["name"])
     header = " | ".join(f"{n:,}" for n in sizes)
-    lines = ["### Scaling", "", f"| benchmark | {header} | growth |",
-             "|---|" + "---:|" * len(sizes) + "---|"]
+    lines = ["### Scaling", "", f"| benchmark | {header} | growth | compared with | their growth |",
+             "|---|" + "---:|" * len(sizes) + "---|---|---|"]
     for name in names:
-        cells, points = [], []
+        cells, points, theirs, other = [], [], [], ""
         for result in results:
             row = next((r for r in result["rows"] if r["name"] == name and r["newscli"]), None)
             cells.append(_seconds(row["newscli"]) if row else "")
             if row:
                 points.append((result["articles"], row["newscli"]["median"]))
-        lines.append(f"| {name} | {' | '.join(cells)} | {_growth(points)} |")
+                if row["other"] and row["other_name"] != "first import":
+                    other = row["other_name"]
+                    theirs.append((result["articles"], row["other"]["median"]))
+        lines.append(f"| {name} | {' | '.join(cells)} | {_growth(points)} | {other} | "
+                     f"{_growth(theirs)} |")
     lines += ["", "Growth is the exponent k in time ~ articles^k between the smallest and largest "
               "size: about 1 is linear, about 0 is flat (the cost does not depend on the archive "
               "size).", ""]
@@ -565,8 +575,8 @@ def _growth(points: list[tuple[int, float]]) -> str:
 
 def machine_markdown(info: dict) -> str:
     keys = ("date", "cores", "memory", "cpu", "os", "python", "sqlite", "sqlite-utils", "ripgrep",
-            "newscli")
-    return "\n".join(["| machine | |", "|---|---|", *[f"| {k} | {info[k]} |" for k in keys], ""])
+            "newscli", "source")
+    return "\n".join(["| machine | |", "|---|---|", *[f"| {k} | {info.get(k, '')} |" for k in keys], ""])
 
 
 def write_reports(results_dir: Path, fresh: list[dict]) -> None:
@@ -575,11 +585,10 @@ def write_reports(results_dir: Path, fresh: list[dict]) -> None:
         n = result["articles"]
         (results_dir / f"{n}.json").write_text(json.dumps(result, indent=1) + "\n")
         (results_dir / f"{n}.md").write_text(size_markdown(result))
-    # RESULTS.md shows the sizes of this run, and the scaling table across all stored sizes
-    # measured on the same commit.
+    # RESULTS.md shows every stored size measured on the same source tree as this run.
     stored = [json.loads(p.read_text()) for p in sorted(results_dir.glob("*.json"))]
-    commit = fresh[0]["machine"]["newscli"]
-    same = [r for r in stored if r["machine"]["newscli"] == commit]
+    source = fresh[0]["machine"].get("source")
+    same = [r for r in stored if r["machine"].get("source") == source]
     figures = [
         START_MARK,
         "",

@@ -78,6 +78,21 @@ def test_untouched_file_is_not_read_again_touched_one_is(store, tmp_path, reads)
     assert fts_count(store, "corrected") == 1
 
 
+@pytest.mark.parametrize("load_after", [0, 1000])
+def test_lookups_one_by_one_and_all_at_once_agree(store, tmp_path, reads, monkeypatch, load_after):
+    from newscli.filestates import FileStates
+
+    monkeypatch.setattr(FileStates, "LOAD_AFTER", load_after)
+    for number in range(5):
+        old_file(tmp_path, f"f{number}.txt", f"Title {number}\n\nBody {number}.\n")
+    import_paths(store, [str(tmp_path)])
+    touched = old_file(tmp_path, "f3.txt", "Title 3\n\nBody three, longer.\n")
+    os.utime(touched, (LONG_AGO + 5, LONG_AGO + 5))
+    reads.clear()
+    report = import_paths(store, [str(tmp_path)])
+    assert (report.unchanged, report.updated, reads) == (4, 1, ["f3.txt"])
+
+
 def test_same_size_and_mtime_is_trusted_but_a_new_mtime_is_not(store, tmp_path, reads):
     path = old_file(tmp_path, "a.txt", "Alpha\n\nBody one.\n")
     import_paths(store, [str(path)])

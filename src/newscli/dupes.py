@@ -152,10 +152,26 @@ def _permutations() -> Any:
     return MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
 
 
-def sign(conn: sqlite3.Connection, article_id: int, body: str) -> np.ndarray:
-    """Store the article's buckets (none for a body too short to compare); return its shingles."""
+def signature(body: str) -> tuple[np.ndarray, bytes | None]:
+    """The body's shingles and MinHash (None for a body too short to compare).
+
+    Pure and the costliest part of signing: an import computes it in its parse workers.
+    """
     marks = shingles(body)
-    sketch = minhash(marks) if len(marks) >= MIN_SHINGLES else None
+    return marks, minhash(marks) if len(marks) >= MIN_SHINGLES else None
+
+
+def sign(
+    conn: sqlite3.Connection,
+    article_id: int,
+    body: str,
+    parts: tuple[np.ndarray, bytes | None] | None = None,
+) -> np.ndarray:
+    """Store the article's buckets (none for a body too short to compare); return its shingles.
+
+    parts: signature(body), when the caller has it already.
+    """
+    marks, sketch = parts if parts is not None else signature(body)
     conn.execute(f"DELETE FROM {BUCKETS} WHERE article_id = ?", (article_id,))
     conn.executemany(
         f"INSERT INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)",
@@ -168,10 +184,15 @@ def sign(conn: sqlite3.Connection, article_id: int, body: str) -> np.ndarray:
     return marks
 
 
-def sign_if_changed(conn: sqlite3.Connection, article_id: int, body: str) -> None:
+def sign_if_changed(
+    conn: sqlite3.Connection,
+    article_id: int,
+    body: str,
+    parts: tuple[np.ndarray, bytes | None] | None = None,
+) -> None:
     """Sign an article whose body a save may have changed (the trigger dropped its signature)."""
     if not _is_signed(conn, article_id):
-        sign(conn, article_id, body)
+        sign(conn, article_id, body, parts)
 
 
 def _is_signed(conn: sqlite3.Connection, article_id: int) -> bool:
@@ -299,10 +320,15 @@ def neighbours(
 NOTE_CANDIDATES = 8
 
 
-def note_for_new(conn: sqlite3.Connection, article_id: int, body: str) -> str | None:
+def note_for_new(
+    conn: sqlite3.Connection,
+    article_id: int,
+    body: str,
+    parts: tuple[np.ndarray, bytes | None] | None = None,
+) -> str | None:
     """Sign a newly imported article; name the stored article it nearly duplicates, if any."""
     articles = _Articles(conn)
-    articles.marks[article_id] = sign(conn, article_id, body)
+    articles.marks[article_id] = sign(conn, article_id, body, parts)
     found = neighbours(conn, article_id, DEFAULT_THRESHOLD, articles, limit=NOTE_CANDIDATES)
     if not found:
         return None

@@ -367,7 +367,7 @@ def _worker_count() -> int:
 def _parse_in_workers(
     candidates: Iterator[Candidate], options: Options, workers: int
 ) -> Iterator[tuple[Candidate, Iterable[Parsed]]]:
-    """Parse in worker processes, a few chunks in flight, results in the walk's order."""
+    """Parse in worker processes, about a batch ahead, results in the walk's order."""
     import multiprocessing
 
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
@@ -407,8 +407,17 @@ def _chunks(candidates: Iterator[Candidate]) -> Iterator[tuple[list[Candidate], 
 
 
 def _parse_chunk(chunk: list[Candidate], options: Options) -> list[tuple[Candidate, list[Parsed]]]:
-    """In a worker process: parse a chunk of files."""
-    return [(candidate, list(parse_candidate(candidate, options))) for candidate in chunk]
+    """In a worker process: parse a chunk of files, and sign each article for near-duplicates.
+
+    The signature (shingles and MinHash) was most of the main process's work per article; the
+    workers have time to spare while it writes.
+    """
+    parsed = [(candidate, list(parse_candidate(candidate, options))) for candidate in chunk]
+    for _candidate, results in parsed:
+        for _label, result, _multi in results:
+            if isinstance(result, Article):
+                _signature(result)
+    return parsed
 
 
 def _ignore_interrupts() -> None:
@@ -467,15 +476,20 @@ def save_article(store: Store, article: Article, now: str, multi: bool) -> tuple
         if stored_matches(same_text, article):
             return "unchanged", None
         store.update(same_text["id"], article, now)
-        dupes.sign_if_changed(store.conn, same_text["id"], article.body)
+        dupes.sign_if_changed(store.conn, same_text["id"], article.body, _signature(article))
         return "updated", None
     previous = _previous_version(store, article, multi)
     if previous is not None:
         store.update(previous["id"], article, now)
-        dupes.sign_if_changed(store.conn, previous["id"], article.body)
+        dupes.sign_if_changed(store.conn, previous["id"], article.body, _signature(article))
         return "updated", None
     article_id = store.insert(article, store.unique_slug(make_slug(article)), now)
-    return "imported", dupes.note_for_new(store.conn, article_id, article.body)
+    return "imported", dupes.note_for_new(store.conn, article_id, article.body, _signature(article))
+
+
+def _signature(article: Article) -> Any:
+    """The body's near-duplicate signature, computed once (in a parse worker when parallel)."""
+    return article.remember("signature", lambda: dupes.signature(article.body))
 
 
 def _previous_version(store: Store, article: Article, multi: bool) -> dict[str, object] | None:

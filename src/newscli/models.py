@@ -54,14 +54,15 @@ class Article:
 
     @property
     def word_count(self) -> int:
-        return self._remember("word_count", lambda: count_words(self.body))
+        return self.remember("word_count", lambda: count_words(self.body))
 
     @property
     def sha256(self) -> str:
         """Hash of the normalised title and body: the same story from two files hashes alike."""
-        return self._remember("sha256", lambda: content_hash(self.title, self.body))
+        return self.remember("sha256", lambda: content_hash(self.title, self.body))
 
-    def _remember(self, name: str, compute: Callable[[], Any]) -> Any:
+    def remember(self, name: str, compute: Callable[[], Any]) -> Any:
+        """A value derived from the title and body: computed once, again only if they change."""
         known = self._derived.get(name)
         if known is not None and known[0] is self.title and known[1] is self.body:
             return known[2]

@@ -116,3 +116,14 @@ def test_user_text_in_tables_is_not_markup(cli, tmp_path):
     table = cli("stats", "--by", "source", "--format", "table", env={"COLUMNS": "100"}).stdout
     assert "[b]X[/b] \\x1b[31mred" in table  # markup printed as text, escape made visible
     assert "\x1b" not in table
+
+
+def test_stats_query_exclusions_and_options_both_apply(samples):
+    def total(*args):
+        return sum(row["count"] for row in samples.json("stats", *args, "--by", "source"))
+
+    everything = total("ferry")
+    without = total("ferry -source:\"Coastal Herald\"")
+    herald = total("ferry", "--source", "Coastal Herald")
+    assert herald > 0 and without == everything - herald
+    assert total("ferry", "--until", "2024") <= total("ferry until:2025")

@@ -29,13 +29,13 @@ RELATED_FIELDS = ("slug", "title", "source", "published", "score")
 
 def _selection(query: str | None, *options: Any) -> tuple[Any, str | None]:
     """The filters of the shared options and of QUERY, and QUERY's full-text expression."""
-    from newscli.query import parse_query
+    from newscli.query import narrowed, parse_query
 
     filters = make_filters(*options)
     if not query:
         return filters, None
     parsed = parse_query(query)
-    return _merge(filters, parsed.filters), parsed.match
+    return narrowed(filters, parsed.filters), parsed.match
 
 
 def dupes_command(
@@ -149,13 +149,3 @@ def _print_overview(summary: dict[str, Any], fmt: Format | None) -> None:
         formats.write_delimited([flat], sys.stdout, tuple(flat))
     else:  # one object, for json and jsonl alike
         print(formats.to_json_line(summary))
-
-
-def _merge(filters: Any, extra: Any) -> Any:
-    """The shared options and the filters written in QUERY (`source:X`): all of them apply."""
-    filters.sources += extra.sources
-    filters.tags += extra.tags
-    filters.authors += extra.authors
-    filters.since = max(filter(None, (filters.since, extra.since)), default=None)
-    filters.until = min(filter(None, (filters.until, extra.until)), default=None)
-    return filters

@@ -174,7 +174,7 @@ def test_insert_trigger_is_back_after_batches_dry_runs_and_failures(store, tmp_p
         raise RuntimeError("disk on fire")
 
     write(tmp_path, "b.txt", "Beta\n\nBody.\n")
-    monkeypatch.setattr(importer, "save_article", broken)
+    monkeypatch.setattr(importer._BatchSaver, "save", broken)
     with pytest.raises(RuntimeError):
         import_paths(store, [str(tmp_path)])
     assert trigger()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write
@@ -116,6 +117,17 @@ def test_estimate_tracks_the_exact_similarity():
     assert abs(dupes.estimate(dupes.minhash(a), dupes.minhash(b)) - exact) < 0.15
 
 
+@settings(deadline=None)  # the first example imports datasketch, and scipy with it
+@given(st.lists(st.integers(0, 2**32 - 1), unique=True, min_size=1, max_size=300))
+def test_minhash_is_datasketchs_affine32_minhash(values):
+    from datasketch import MinHash
+
+    marks = np.array(sorted(values), dtype=np.uint32)
+    reference = MinHash(num_perm=dupes.NUM_PERM, seed=dupes.SEED, scheme="affine32", hashfunc=int)
+    reference.update_batch(marks.tolist())
+    assert dupes.minhash(marks) == reference.hashvalues.astype("<u4").tobytes()
+
+
 def import_stories(store: Store, folder: Path, stories: dict[str, str]):
     for name, text in stories.items():
         write(folder, name, text)
@@ -176,6 +188,17 @@ def test_import_notes_the_article_a_new_one_nearly_duplicates(store, tmp_path):
     assert len(notes) == 1
     assert notes[0].endswith("b.md: near-duplicate of wind-farm-approved (similarity "
                              f"{dupes.find_groups(store)[0][1].similarity:.2f})")
+
+
+def test_a_note_names_the_earlier_copy_in_the_same_batch_only(store, tmp_path):
+    report = import_stories(store, tmp_path, {
+        "a.md": story("Wind farm approved", WIRE, "2024-05-01", "Wire"),
+        "b.md": story("Turbines approved", reword(WIRE), "2024-05-02", "Bay Radio"),
+        "c.md": story("Fishermen challenge wind farm", OTHER_STORY, "2024-05-10", "Gazette"),
+    })
+    notes = [note for note in report.notes if "near-duplicate" in note]
+    assert len(notes) == 1 and notes[0].startswith(str(tmp_path / "b.md"))
+    assert "near-duplicate of wind-farm-approved" in notes[0]
 
 
 def test_short_bodies_are_never_grouped(store, tmp_path):

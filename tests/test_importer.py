@@ -171,7 +171,7 @@ def test_interrupted_batch_leaves_consistent_database(store, tmp_path, monkeypat
     for i in range(12):
         write(tmp_path, f"f{i:02}.txt", f"Title {i}\n\nBody number {i}.\n")
     monkeypatch.setattr(importer, "BATCH_SIZE", 5)
-    real = importer.save_article
+    real = importer._BatchSaver.save
     calls = {"n": 0}
 
     def interrupt_on_eighth(*args, **kwargs):
@@ -180,11 +180,11 @@ def test_interrupted_batch_leaves_consistent_database(store, tmp_path, monkeypat
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importer, "save_article", interrupt_on_eighth)
+    monkeypatch.setattr(importer._BatchSaver, "save", interrupt_on_eighth)
     report = import_paths(store, [str(tmp_path)])
     assert report.interrupted and report.imported == 5
     assert store.count() == 5 == fts_count(store, "body")
-    monkeypatch.setattr(importer, "save_article", real)
+    monkeypatch.setattr(importer._BatchSaver, "save", real)
     again = import_paths(store, [str(tmp_path)])
     assert (again.imported, again.unchanged) == (7, 5)
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

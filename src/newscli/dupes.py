@@ -14,6 +14,7 @@ import itertools
 import re
 import sqlite3
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -127,14 +128,30 @@ def band_keys(minhash: bytes) -> list[int]:
 
 
 def minhash(marks: np.ndarray) -> bytes:
-    """The MinHash of a shingle set, as stored: NUM_PERM little-endian 32-bit values."""
-    from datasketch import MinHash
+    """The MinHash of a shingle set, as stored: NUM_PERM little-endian 32-bit values.
 
-    sketch = MinHash(
-        num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(), scheme="affine32"
-    )
-    sketch.update_batch(marks.tolist())
-    return bytes(sketch.hashvalues.astype("<u4").tobytes())
+    Exactly datasketch's MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32") fed the shingle
+    hashes (tests/test_dupes.py holds the two side by side). It is computed here, as one numpy
+    expression, because importing datasketch imports scipy for its LSH classes: 0.6 s and 80 MB
+    in every import worker, for a few lines of arithmetic that also runs faster without the
+    per-value Python loop of update_batch.
+    """
+    import numpy as np
+
+    a, b = _permutations()
+    mixed = _fmix32(marks.astype(np.uint32))
+    return bytes((np.outer(a, mixed) + b[:, None]).min(axis=1).astype("<u4").tobytes())
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's finalizer, which datasketch applies to every hash before permuting it."""
+    import numpy as np
+
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 def estimate(a: bytes, b: bytes) -> float:
@@ -146,10 +163,14 @@ def estimate(a: bytes, b: bytes) -> float:
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> Any:
-    from datasketch import MinHash
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's affine32 permutations for SEED: odd multipliers a, offsets b (uint32)."""
+    import numpy as np
 
-    return MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32").permutations
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
+    return a, b
 
 
 def signature(body: str) -> tuple[np.ndarray, bytes | None]:
@@ -173,15 +194,27 @@ def sign(
     """
     marks, sketch = parts if parts is not None else signature(body)
     conn.execute(f"DELETE FROM {BUCKETS} WHERE article_id = ?", (article_id,))
-    conn.executemany(
-        f"INSERT INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)",
-        ((key, article_id) for key in (band_keys(sketch) if sketch else ())),
-    )
-    conn.execute(
-        f"INSERT OR REPLACE INTO {SIGNATURES} (article_id, shingles, minhash) VALUES (?, ?, ?)",
-        (article_id, len(marks), sketch),
-    )
+    sign_new(conn, [(article_id, (marks, sketch))])
     return marks
+
+
+def sign_new(conn: sqlite3.Connection, signed: list[tuple[int, tuple[np.ndarray, bytes | None]]]) -> None:
+    """Store the signatures and buckets of articles that have none yet, in two statements.
+
+    The bucket rows go in sorted by bucket: they land in the index in order, page after page,
+    instead of at random places all over it (a 100,000-article import writes 4 million).
+    """
+    conn.executemany(
+        f"INSERT OR REPLACE INTO {SIGNATURES} (article_id, shingles, minhash) VALUES (?, ?, ?)",
+        ((article_id, len(marks), sketch) for article_id, (marks, sketch) in signed),
+    )
+    rows = sorted(
+        (key, article_id)
+        for article_id, (_, sketch) in signed
+        if sketch
+        for key in band_keys(sketch)
+    )
+    conn.executemany(f"INSERT INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)", rows)
 
 
 def sign_if_changed(
@@ -293,20 +326,21 @@ def neighbours(
     article_id: int,
     threshold: float,
     known: _Articles | None = None,
-    limit: int = -1,
 ) -> list[tuple[int, float]]:
-    """Articles at least `threshold` similar to this one, most similar first.
-
-    `limit` checks only that many candidates, those sharing the most buckets (the likeliest
-    copies): the import note needs one neighbour, not all of a large family of copies.
-    """
+    """Articles at least `threshold` similar to this one, most similar first."""
     others = [row[0] for row in conn.execute(
-        f"SELECT other.article_id FROM {BUCKETS} AS mine JOIN {BUCKETS} AS other "
+        f"SELECT DISTINCT other.article_id FROM {BUCKETS} AS mine JOIN {BUCKETS} AS other "
         "ON other.bucket = mine.bucket WHERE mine.article_id = ? AND other.article_id != ? "
-        "GROUP BY other.article_id ORDER BY count(*) DESC, other.article_id LIMIT ?",
-        (article_id, article_id, limit),
+        "ORDER BY other.article_id",
+        (article_id, article_id),
     )]
-    articles = known or _Articles(conn)
+    return _confirmed(known or _Articles(conn), article_id, others, threshold)
+
+
+def _confirmed(
+    articles: _Articles, article_id: int, others: list[int], threshold: float
+) -> list[tuple[int, float]]:
+    """Those of the candidates at least `threshold` similar to the article, most similar first."""
     articles.load_sketches([article_id, *others])
     likely = [other for other in others if articles.likely(article_id, other, threshold)]
     articles.load_marks([article_id, *likely])
@@ -317,22 +351,44 @@ def neighbours(
     )
 
 
+# The import note needs one neighbour, not all of a large family of copies: only the candidates
+# sharing the most buckets (the likeliest copies) are checked.
 NOTE_CANDIDATES = 8
 
 
-def note_for_new(
-    conn: sqlite3.Connection,
-    article_id: int,
-    body: str,
-    parts: tuple[np.ndarray, bytes | None] | None = None,
-) -> str | None:
-    """Sign a newly imported article; name the stored article it nearly duplicates, if any."""
+def notes_for_new(
+    conn: sqlite3.Connection, signed: list[tuple[int, tuple[np.ndarray, bytes | None]]]
+) -> dict[int, str]:
+    """Sign newly imported articles; for each that nearly duplicates an earlier article, a note.
+
+    Earlier means stored before it: in an archive before this import, or earlier in the import.
+    The candidates of the whole list come from one query a chunk at a time, not one per article.
+    """
+    sign_new(conn, signed)
     articles = _Articles(conn)
-    articles.marks[article_id] = sign(conn, article_id, body, parts)
-    found = neighbours(conn, article_id, DEFAULT_THRESHOLD, articles, limit=NOTE_CANDIDATES)
-    if not found:
-        return None
-    other_id, similarity = found[0]
+    for article_id, (marks, sketch) in signed:
+        articles.marks[article_id], articles.sketches[article_id] = marks, sketch
+    shared = _chunked(
+        conn,
+        f"SELECT mine.article_id, other.article_id FROM {BUCKETS} AS mine "
+        f"JOIN {BUCKETS} AS other ON other.bucket = mine.bucket "
+        "AND other.article_id < mine.article_id WHERE mine.article_id IN ",
+        [article_id for article_id, (_, sketch) in signed if sketch],
+    )
+    candidates: dict[int, Counter[int]] = {}
+    for mine, other in shared:
+        candidates.setdefault(mine, Counter())[other] += 1
+    notes = {}
+    for article_id, counts in candidates.items():
+        ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
+        others = [other for other, _ in ranked[:NOTE_CANDIDATES]]
+        found = _confirmed(articles, article_id, others, DEFAULT_THRESHOLD)
+        if found:
+            notes[article_id] = _note(conn, *found[0])
+    return notes
+
+
+def _note(conn: sqlite3.Connection, other_id: int, similarity: float) -> str:
     slug = conn.execute("SELECT slug FROM articles WHERE id = ?", (other_id,)).fetchone()[0]
     return f"near-duplicate of {slug} (similarity {similarity:.2f})"
 

@@ -417,6 +417,7 @@ def _parse_chunk(chunk: list[Candidate], options: Options) -> list[tuple[Candida
         for _label, result, _multi in results:
             if isinstance(result, Article):
                 _signature(result)
+                _base_slug(result)
     return parsed
 
 
@@ -446,17 +447,16 @@ def save_batch(
     if not batch:
         return
     outcomes: list[str] = []
-    now = now_iso()
     stored: list[FileState] = []
     try:
         with store.transaction(), store.deferred_fts():
+            saver = _BatchSaver(store, batch)
             for label, article, multi, state in batch:
-                outcome, note = save_article(store, article, now, multi)
+                outcome = saver.save(label, article, multi)
                 outcomes.append(outcome)
                 if state is not None and outcome != "duplicates":
                     stored.append(state)
-                notes = [*article.warnings, note] if note else article.warnings
-                report.notes.extend(f"{label}: {text}" for text in notes)
+            report.notes.extend(saver.finish())
             if dry_run:
                 raise _DryRun
             if states is not None:
@@ -467,8 +467,66 @@ def save_batch(
         report.add(outcome)
 
 
-def save_article(store: Store, article: Article, now: str, multi: bool) -> tuple[str, str | None]:
-    """Store one article; return its outcome and an optional note for the report."""
+class _BatchSaver:
+    """Saves the articles of one batch, asking the archive in bulk what it already holds.
+
+    Most articles of an import are new: one query per batch tells which of its texts, paths
+    and slugs are already stored, and those articles alone take the careful path that looks
+    each one up. New articles are signed for near-duplicates together at the end.
+    """
+
+    def __init__(self, store: Store, batch: list[Pending]):
+        self.store, self.now = store, now_iso()
+        self.texts = store.existing("sha256", (article.sha256 for _, article, _, _ in batch))
+        self.paths = store.existing("path", (a.path for _, a, _, _ in batch if a.path))
+        # The slugs asked for, and those JSON records name themselves by (see _previous_version)
+        self.slugs = store.existing("slug", itertools.chain.from_iterable(
+            (_base_slug(a), a.slug or "") for _, a, _, _ in batch))
+        self.new: list[tuple[int, Any]] = []
+        self.notes: list[tuple[str, list[str], int | None]] = []
+
+    def save(self, label: str, article: Article, multi: bool) -> str:
+        """Save one article; return its outcome (imported, updated, unchanged, duplicates)."""
+        outcome, note, article_id = None, None, None
+        if self._maybe_stored(article, multi):
+            outcome, note = save_known(self.store, article, self.now, multi)
+        if outcome is None:
+            outcome, article_id = "imported", self._insert(article)
+        self.texts.add(article.sha256)
+        if article.path:
+            self.paths.add(article.path)
+        self.notes.append((label, [*article.warnings, *([note] if note else [])], article_id))
+        return outcome
+
+    def _maybe_stored(self, article: Article, multi: bool) -> bool:
+        """Whether the article may be in the archive already (its text, or its file or slug)."""
+        if article.sha256 in self.texts:
+            return True
+        return (article.slug or "") in self.slugs if multi else article.path in self.paths
+
+    def _insert(self, article: Article) -> int:
+        """Insert under the slug it asks for, or the first free -2, -3 ... if that is taken."""
+        base = _base_slug(article)
+        slug = self.store.unique_slug(base) if base in self.slugs else base
+        self.slugs.add(slug)
+        article_id = self.store.insert(article, slug, self.now)
+        self.new.append((article_id, _signature(article)))
+        return article_id
+
+    def finish(self) -> list[str]:
+        """Sign the new articles; the report's notes, near-duplicates included, in file order."""
+        near = dupes.notes_for_new(self.store.conn, self.new)
+        return [
+            f"{label}: {text}"
+            for label, texts, article_id in self.notes
+            for text in [*texts, *([near[article_id]] if article_id in near else [])]
+        ]
+
+
+def save_known(
+    store: Store, article: Article, now: str, multi: bool
+) -> tuple[str | None, str | None]:
+    """Save an article the archive may hold: (outcome, note), or (None, None) if it is new."""
     same_text = store.find_by("sha256", article.sha256)
     if same_text is not None:
         if same_text["path"] != article.path:
@@ -483,13 +541,17 @@ def save_article(store: Store, article: Article, now: str, multi: bool) -> tuple
         store.update(previous["id"], article, now)
         dupes.sign_if_changed(store.conn, previous["id"], article.body, _signature(article))
         return "updated", None
-    article_id = store.insert(article, store.unique_slug(make_slug(article)), now)
-    return "imported", dupes.note_for_new(store.conn, article_id, article.body, _signature(article))
+    return None, None
 
 
 def _signature(article: Article) -> Any:
     """The body's near-duplicate signature, computed once (in a parse worker when parallel)."""
     return article.remember("signature", lambda: dupes.signature(article.body))
+
+
+def _base_slug(article: Article) -> str:
+    """The slug the article asks for, before any -2 suffix (in a parse worker when parallel)."""
+    return article.remember("slug", lambda: make_slug(article))  # type: ignore[no-any-return]
 
 
 def _previous_version(store: Store, article: Article, multi: bool) -> dict[str, object] | None:

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -320,6 +320,21 @@ class Store:
             f"SELECT * FROM articles WHERE {column} = ? ORDER BY id LIMIT 1", (value,)
         ).fetchone()
         return row_to_dict(row) if row else None
+
+    def existing(self, column: str, values: Iterable[Any]) -> set[Any]:
+        """Those of the values some stored article has in column (slug, path or sha256).
+
+        One query for many values: an import asks once per batch, not once per article.
+        """
+        if column not in ("slug", "path", "sha256"):
+            raise ValueError(column)
+        wanted, found = list(set(values)), set()
+        for start in range(0, len(wanted), 500):  # SQLite caps the parameters of a statement
+            chunk = wanted[start : start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            sql = f"SELECT {column} FROM articles WHERE {column} IN ({marks})"
+            found.update(row[0] for row in self.conn.execute(sql, chunk))
+        return found
 
     def resolve(self, ref: str) -> dict[str, Any]:
         """An article by exact slug, numeric id or unique slug prefix; NotFound otherwise."""

@@ -108,9 +108,7 @@ def shingles(text: str) -> np.ndarray:
     count = len(words) - SHINGLE_WORDS + 1
     if count < 1:
         return np.empty(0, dtype=np.uint32)
-    distinct = set(words)
-    table = dict(zip(distinct, map(zlib.crc32, map(str.encode, distinct)), strict=True))
-    hashes = np.fromiter(map(table.__getitem__, words), dtype=np.uint64, count=len(words))
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(words))
     mixed = np.zeros(count, dtype=np.uint64)
     for offset in range(SHINGLE_WORDS):  # wraps modulo 2**64, as intended
         mixed = (mixed + hashes[offset : offset + count]) * np.uint64(_MIX)
@@ -139,8 +137,9 @@ def minhash(marks: np.ndarray) -> bytes:
     import numpy as np
 
     a, b = _permutations()
-    mixed = _fmix32(marks.astype(np.uint32))
-    return bytes((np.outer(a, mixed) + b[:, None]).min(axis=1).astype("<u4").tobytes())
+    permuted = np.multiply.outer(a, _fmix32(marks.astype(np.uint32)))  # a row per permutation
+    permuted += b[:, None]  # in place: three times faster than np.outer(a, x) + b[:, None]
+    return bytes(permuted.min(axis=1).astype("<u4").tobytes())
 
 
 def _fmix32(values: np.ndarray) -> np.ndarray:
@@ -173,32 +172,34 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def signature(body: str) -> tuple[np.ndarray, bytes | None]:
-    """The body's shingles and MinHash (None for a body too short to compare).
+# What is stored of a body: how many distinct shingles it has, and its MinHash (None when too
+# few to compare). The shingles themselves are cut again from the body for the rare exact check:
+# an import passes these between processes for every article.
+Signature = tuple[int, "bytes | None"]
 
-    Pure and the costliest part of signing: an import computes it in its parse workers.
-    """
+
+def signature(body: str) -> Signature:
+    """The body's signature. Pure and the costliest part of signing: an import computes it in
+    its parse workers."""
     marks = shingles(body)
-    return marks, minhash(marks) if len(marks) >= MIN_SHINGLES else None
+    return len(marks), minhash(marks) if len(marks) >= MIN_SHINGLES else None
 
 
 def sign(
     conn: sqlite3.Connection,
     article_id: int,
     body: str,
-    parts: tuple[np.ndarray, bytes | None] | None = None,
-) -> np.ndarray:
-    """Store the article's buckets (none for a body too short to compare); return its shingles.
+    parts: Signature | None = None,
+) -> None:
+    """Store the article's signature and buckets (none for a body too short to compare).
 
     parts: signature(body), when the caller has it already.
     """
-    marks, sketch = parts if parts is not None else signature(body)
     conn.execute(f"DELETE FROM {BUCKETS} WHERE article_id = ?", (article_id,))
-    sign_new(conn, [(article_id, (marks, sketch))])
-    return marks
+    sign_new(conn, [(article_id, parts if parts is not None else signature(body))])
 
 
-def sign_new(conn: sqlite3.Connection, signed: list[tuple[int, tuple[np.ndarray, bytes | None]]]) -> None:
+def sign_new(conn: sqlite3.Connection, signed: list[tuple[int, Signature]]) -> None:
     """Store the signatures and buckets of articles that have none yet, in two statements.
 
     The bucket rows go in sorted by bucket: they land in the index in order, page after page,
@@ -206,22 +207,29 @@ def sign_new(conn: sqlite3.Connection, signed: list[tuple[int, tuple[np.ndarray,
     """
     conn.executemany(
         f"INSERT OR REPLACE INTO {SIGNATURES} (article_id, shingles, minhash) VALUES (?, ?, ?)",
-        ((article_id, len(marks), sketch) for article_id, (marks, sketch) in signed),
+        ((article_id, count, sketch) for article_id, (count, sketch) in signed),
     )
-    rows = sorted(
-        (key, article_id)
-        for article_id, (_, sketch) in signed
-        if sketch
-        for key in band_keys(sketch)
-    )
-    conn.executemany(f"INSERT INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)", rows)
+    conn.executemany(f"INSERT INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)", _bucket_rows(signed))
+
+
+def _bucket_rows(signed: list[tuple[int, Signature]]) -> Iterable[tuple[int, int]]:
+    """(bucket, article id) of every band of every sketch, sorted by bucket (numpy sorts faster)."""
+    import numpy as np
+
+    keys = [(article_id, band_keys(sketch)) for article_id, (_, sketch) in signed if sketch]
+    if not keys:
+        return []
+    buckets = np.array([key for _, ids in keys for key in ids], dtype=np.uint64)
+    ids = np.repeat(np.array([article_id for article_id, _ in keys], dtype=np.int64), BANDS)
+    order = np.argsort(buckets, kind="stable")
+    return zip(buckets[order].tolist(), ids[order].tolist(), strict=True)
 
 
 def sign_if_changed(
     conn: sqlite3.Connection,
     article_id: int,
     body: str,
-    parts: tuple[np.ndarray, bytes | None] | None = None,
+    parts: Signature | None = None,
 ) -> None:
     """Sign an article whose body a save may have changed (the trigger dropped its signature)."""
     if not _is_signed(conn, article_id):
@@ -356,9 +364,7 @@ def _confirmed(
 NOTE_CANDIDATES = 8
 
 
-def notes_for_new(
-    conn: sqlite3.Connection, signed: list[tuple[int, tuple[np.ndarray, bytes | None]]]
-) -> dict[int, str]:
+def notes_for_new(conn: sqlite3.Connection, signed: list[tuple[int, Signature]]) -> dict[int, str]:
     """Sign newly imported articles; for each that nearly duplicates an earlier article, a note.
 
     Earlier means stored before it: in an archive before this import, or earlier in the import.
@@ -366,8 +372,7 @@ def notes_for_new(
     """
     sign_new(conn, signed)
     articles = _Articles(conn)
-    for article_id, (marks, sketch) in signed:
-        articles.marks[article_id], articles.sketches[article_id] = marks, sketch
+    articles.sketches.update((article_id, sketch) for article_id, (_, sketch) in signed)
     shared = _chunked(
         conn,
         f"SELECT mine.article_id, other.article_id FROM {BUCKETS} AS mine "

@@ -34,7 +34,7 @@ DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 # Articles per transaction: each commit also writes a segment of the full-text index, and
 # fewer, larger segments are cheaper to build; an interrupted import loses at most one batch.
 BATCH_SIZE = 2000
-# Parsing moves to worker processes (one per core) when there are at least this many files:
+# Parsing moves to worker processes (see _worker_count) when there are at least this many files:
 # below it, starting them costs more than they save.
 PARALLEL_FROM = 400
 CHUNK = 50  # files per task sent to a worker
@@ -350,7 +350,7 @@ def parse_candidates(
     iterator = iter(candidates)
     head = list(itertools.islice(iterator, PARALLEL_FROM))
     workers = _worker_count()
-    if not parallel or len(head) < PARALLEL_FROM or workers < 2:
+    if not parallel or len(head) < PARALLEL_FROM or workers < 1:
         for candidate in itertools.chain(head, iterator):
             yield candidate, parse_candidate(candidate, options)
         return
@@ -358,10 +358,16 @@ def parse_candidates(
 
 
 def _worker_count() -> int:
+    """One parse worker per core but one: this process needs a core of its own to write.
+
+    Writing (the index, the near-duplicate buckets) costs about as much per article as
+    parsing: on two cores, a second worker only takes turns with this process, and its memory.
+    """
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return cores - 1
 
 
 def _parse_in_workers(

@@ -328,7 +328,7 @@ class Store:
         """
         if column not in ("slug", "path", "sha256"):
             raise ValueError(column)
-        wanted, found = list(set(values)), set()
+        wanted, found = list(set(values)), set[Any]()
         for start in range(0, len(wanted), 500):  # SQLite caps the parameters of a statement
             chunk = wanted[start : start + 500]
             marks = ", ".join("?" for _ in chunk)

@@ -373,43 +373,66 @@ def _worker_count() -> int:
 def _parse_in_workers(
     candidates: Iterator[Candidate], options: Options, workers: int
 ) -> Iterator[tuple[Candidate, Iterable[Parsed]]]:
-    """Parse in worker processes, about a batch ahead, results in the walk's order."""
+    """Parse in worker processes, about a batch ahead, results in the walk's order.
+
+    When the oldest chunk is not back yet, this process parses the next chunk itself rather
+    than wait: saving and parsing cost about the same per article, so neither side idles.
+    """
     import multiprocessing
 
     method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
-    in_flight: deque[Any] = deque()
+    work = _work(candidates)
+    queue: deque[Any] = deque()
     # While this process saves a batch, the workers parse the next one: keep a batch's worth
     # of files in flight, or they sit idle through every save.
     window = max(4 * workers, BATCH_SIZE // CHUNK + 2 * workers)
     with context.Pool(workers, initializer=_ignore_interrupts) as pool:
-        for chunk, streamed in _chunks(candidates):
-            if chunk:
-                in_flight.append(pool.apply_async(_parse_chunk, (chunk, options)))
-            if streamed is not None:  # read here, a line at a time, once the files before it are in
-                while in_flight:
-                    yield from in_flight.popleft().get()
-                yield streamed, parse_candidate(streamed, options)
-            if len(in_flight) >= window:
-                yield from in_flight.popleft().get()
-        while in_flight:
-            yield from in_flight.popleft().get()
+        while True:
+            while len(queue) < window and (item := next(work, None)) is not None:
+                queue.append(_Here(item, options) if isinstance(item, Candidate)
+                             else pool.apply_async(_parse_chunk, (item, options)))
+            if not queue:
+                return
+            if not queue[0].ready() and (item := next(work, None)) is not None:
+                queue.append(_Here(item, options))
+                continue
+            yield from queue.popleft().get()
 
 
-def _chunks(candidates: Iterator[Candidate]) -> Iterator[tuple[list[Candidate], Candidate | None]]:
-    """Chunks of files for the workers, each cut short by a file this process streams itself."""
+class _Here:
+    """Work done by this process, in its place in the queue: a chunk of files, parsed now, or a
+    JSON Lines file, read a line at a time only when every file before it has been saved."""
+
+    def __init__(self, item: Candidate | list[Candidate], options: Options):
+        self.item, self.options = item, options
+        self.parsed = None if isinstance(item, Candidate) else _parse_chunk(item, options)
+
+    def ready(self) -> bool:
+        return True
+
+    def get(self) -> Iterable[tuple[Candidate, Iterable[Parsed]]]:
+        if isinstance(self.item, Candidate):
+            return [(self.item, parse_candidate(self.item, self.options))]
+        return self.parsed or []
+
+
+def _work(candidates: Iterator[Candidate]) -> Iterator[Candidate | list[Candidate]]:
+    """Chunks of files for the workers, and the streamed files (alone) in their place."""
     chunk: list[Candidate] = []
     for candidate in candidates:
         if _streamed(candidate):
-            yield chunk, candidate
+            if chunk:
+                yield chunk
+            yield candidate
             chunk = []
             continue
         chunk.append(candidate)
         if len(chunk) == CHUNK:
-            yield chunk, None
+            yield chunk
             chunk = []
     if chunk:
-        yield chunk, None
+        yield chunk
 
 
 def _parse_chunk(chunk: list[Candidate], options: Options) -> list[tuple[Candidate, list[Parsed]]]:

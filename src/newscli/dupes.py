@@ -200,29 +200,36 @@ def sign(
 
 
 def sign_new(conn: sqlite3.Connection, signed: list[tuple[int, Signature]]) -> None:
-    """Store the signatures and buckets of articles that have none yet, in two statements.
+    """Store the signatures and buckets of articles that have none yet."""
+    _store_signatures(conn, signed, *_bucket_rows(signed))
 
-    The bucket rows go in sorted by bucket: they land in the index in order, page after page,
-    instead of at random places all over it (a 100,000-article import writes 4 million).
-    """
+
+def _store_signatures(
+    conn: sqlite3.Connection, signed: list[tuple[int, Signature]], buckets: np.ndarray, ids: np.ndarray
+) -> None:
+    """Two statements, whatever the number of articles. The bucket rows go in sorted by bucket:
+    they land in the index in order, page after page, instead of at random places all over it
+    (a 100,000-article import writes 4 million)."""
     conn.executemany(
         f"INSERT OR REPLACE INTO {SIGNATURES} (article_id, shingles, minhash) VALUES (?, ?, ?)",
         ((article_id, count, sketch) for article_id, (count, sketch) in signed),
     )
-    conn.executemany(f"INSERT INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)", _bucket_rows(signed))
+    conn.executemany(
+        f"INSERT INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)",
+        zip(buckets.tolist(), ids.tolist(), strict=True),
+    )
 
 
-def _bucket_rows(signed: list[tuple[int, Signature]]) -> Iterable[tuple[int, int]]:
-    """(bucket, article id) of every band of every sketch, sorted by bucket (numpy sorts faster)."""
+def _bucket_rows(signed: list[tuple[int, Signature]]) -> tuple[np.ndarray, np.ndarray]:
+    """The bucket of every band of every sketch, sorted, and the article each row is for; the
+    articles of one bucket stay in the order they were signed."""
     import numpy as np
 
     keys = [(article_id, band_keys(sketch)) for article_id, (_, sketch) in signed if sketch]
-    if not keys:
-        return []
-    buckets = np.array([key for _, ids in keys for key in ids], dtype=np.uint64)
+    buckets = np.array([key for _, bands in keys for key in bands], dtype=np.uint64)
     ids = np.repeat(np.array([article_id for article_id, _ in keys], dtype=np.int64), BANDS)
     order = np.argsort(buckets, kind="stable")
-    return zip(buckets[order].tolist(), ids[order].tolist(), strict=True)
+    return buckets[order], ids[order]
 
 
 def sign_if_changed(
@@ -367,30 +374,49 @@ NOTE_CANDIDATES = 8
 def notes_for_new(conn: sqlite3.Connection, signed: list[tuple[int, Signature]]) -> dict[int, str]:
     """Sign newly imported articles; for each that nearly duplicates an earlier article, a note.
 
-    Earlier means stored before it: in an archive before this import, or earlier in the import.
-    The candidates of the whole list come from one query a chunk at a time, not one per article.
+    Earlier means stored before it: in the archive before this batch, or earlier in the batch.
+    The archive is asked once for the members of every bucket of the batch, before the batch's
+    own rows go in; the batch's articles are matched with each other here.
     """
-    sign_new(conn, signed)
+    import numpy as np
+
+    buckets, ids = _bucket_rows(signed)
+    stored = _members(conn, np.unique(buckets).tolist())
+    _store_signatures(conn, signed, buckets, ids)
+    # Almost every bucket holds one article, the new one: only the others are looked at.
+    crowded = np.isin(buckets, np.fromiter(stored, dtype=np.uint64, count=len(stored)))
+    crowded[1:] |= buckets[1:] == buckets[:-1]
+    crowded[:-1] |= buckets[:-1] == buckets[1:]
+    shared: dict[int, Counter[int]] = {}
+    rows = zip(buckets[crowded].tolist(), ids[crowded].tolist(), strict=True)
+    for bucket, group in itertools.groupby(rows, key=lambda row: row[0]):
+        members = stored.get(bucket, [])
+        for _, article_id in group:  # in the order they were stored
+            if members:
+                shared.setdefault(article_id, Counter()).update(members[-LARGE_BUCKET:])
+            members = [*members, article_id]
     articles = _Articles(conn)
     articles.sketches.update((article_id, sketch) for article_id, (_, sketch) in signed)
-    shared = _chunked(
-        conn,
-        f"SELECT mine.article_id, other.article_id FROM {BUCKETS} AS mine "
-        f"JOIN {BUCKETS} AS other ON other.bucket = mine.bucket "
-        "AND other.article_id < mine.article_id WHERE mine.article_id IN ",
-        [article_id for article_id, (_, sketch) in signed if sketch],
-    )
-    candidates: dict[int, Counter[int]] = {}
-    for mine, other in shared:
-        candidates.setdefault(mine, Counter())[other] += 1
     notes = {}
-    for article_id, counts in candidates.items():
+    for article_id, counts in shared.items():
         ranked = sorted(counts.items(), key=lambda pair: (-pair[1], pair[0]))
         others = [other for other, _ in ranked[:NOTE_CANDIDATES]]
         found = _confirmed(articles, article_id, others, DEFAULT_THRESHOLD)
         if found:
             notes[article_id] = _note(conn, *found[0])
     return notes
+
+
+def _members(conn: sqlite3.Connection, buckets: list[int]) -> dict[int, list[int]]:
+    """The stored articles in each of the buckets, in one query."""
+    import json
+
+    members: dict[int, list[int]] = {}
+    sql = (f"SELECT bucket, article_id FROM {BUCKETS} WHERE bucket IN "
+           "(SELECT value FROM json_each(?)) ORDER BY bucket, article_id")
+    for bucket, article_id in conn.execute(sql, (json.dumps(buckets),)):
+        members.setdefault(bucket, []).append(article_id)
+    return members
 
 
 def _note(conn: sqlite3.Connection, other_id: int, similarity: float) -> str:

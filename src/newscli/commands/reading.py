@@ -18,9 +18,6 @@ from newscli.commands.options import (
 from newscli.commands.output import FormatOption, OutputFormat, emit, resolve_format
 
 TABLE_LIMIT = 50  # rows a terminal table shows when --limit is not given
-# Search reads every word that starts with "-" as an exclusion (`ukraine -nato`), so it has no
-# short options and passes unknown ones through as query text.
-SEARCH_CONTEXT = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
 
 
 class ListSort(str, Enum):

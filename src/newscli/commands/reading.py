@@ -163,12 +163,13 @@ def _report_hits(
     store: Any, query: Any, options: Any, text: str, shown: int, offset: int, total: int
 ) -> None:
     """The number of hits on stderr; when there are none, a looser query that finds some."""
-    import shlex
-
-    from newscli import search
     from newscli.render import clean, say
 
     if total == 0:
+        import shlex
+
+        from newscli import search
+
         message = f"no matches for {clean(text[:200], one_line=True)}"
         looser = search.suggest(store, query, options)
         if looser:

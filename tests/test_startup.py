@@ -41,8 +41,9 @@ def test_version_builds_no_command_and_a_command_builds_only_itself(monkeypatch,
     assert (code, built) == (1, ["list"])  # no archive yet: exit 1
 
 
-def imported_by(*args: str) -> set[str]:
-    """The newscli modules a run of the entry point imports, in a fresh interpreter."""
+def imported_by(*args: str, every: bool = False) -> set[str]:
+    """The newscli modules (every: all modules) a run of the entry point imports, in a fresh
+    interpreter with stdout a pipe."""
     code = (
         "import sys\n"
         "from newscli.cli import main\n"
@@ -51,7 +52,8 @@ def imported_by(*args: str) -> set[str]:
         "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    return {name for name in result.stderr.split() if name.startswith("newscli")}
+    modules = set(result.stderr.splitlines()[-1].split())
+    return modules if every else {name for name in modules if name.startswith("newscli")}
 
 
 def test_version_imports_no_command_module():
@@ -65,6 +67,16 @@ def test_a_command_imports_only_its_own_module(tmp_path):
     commands = {m for m in modules if m.startswith("newscli.commands.")}
     assert "newscli.commands.curation" in commands
     assert not commands & {f"newscli.commands.{m}" for m in ("reading", "importing", "exporting")}
+
+
+def test_a_piped_search_imports_nothing_heavy(tmp_path):
+    write(tmp_path / "in", "a.txt", "A ferry title\n\nA body about the ferry.\n")
+    db = str(tmp_path / "a.db")
+    assert newscli("--db", db, "import", str(tmp_path / "in"), "-q").returncode == 0
+    modules = imported_by("--db", db, "search", "ferry", "--limit", "20", every=True)
+    assert "newscli.search" in modules
+    heavy = {"rich", "sqlite_utils", "dateutil", "numpy", "datasketch", "pydantic", "hashlib"}
+    assert not {name.split(".")[0] for name in modules} & heavy
 
 
 def test_help_lists_every_command_in_table_order():

@@ -273,6 +273,10 @@ class Suite:
         self.import_timing: Timing | None = None
         self.env = {**os.environ, "NO_COLOR": "1"}
         self.env.pop("NEWSCLI_DB", None)
+        # newscli is installed editable: its modules get their compiled (.pyc) files on first
+        # run, as pip gives an installed package's (Typer's) at install. Without them every run
+        # compiled the modules it imports again: about 20 ms more for a search, 4 ms for --version.
+        self.env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     def newscli(self, *args: str) -> list[str]:
         return [self.tools["newscli"], "--db", str(self.db), *args]

@@ -15,11 +15,11 @@ from conftest import OPTECH, SAMPLES, SCRAPED, write
 def test_help_lists_every_command_with_help(cli):
     result = cli("--help")
     assert result.exit_code == 0
-    from newscli.cli import app
+    from newscli.cli import COMMANDS, command_function
 
-    for command in app.registered_commands:
-        assert command.name in result.stdout
-        assert (command.callback.__doc__ or "").strip(), f"{command.name} has no help"
+    for name in COMMANDS:
+        assert f"\n  {name} " in result.stdout
+        assert (command_function(name).__doc__ or "").strip(), f"{name} has no help"
 
 
 def test_version_and_module_entry_point():

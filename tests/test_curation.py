@@ -6,6 +6,7 @@ import json
 import shlex
 import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -20,20 +21,22 @@ def samples(cli):
     return cli
 
 
+# Each helper closes its connection: one left to the garbage collector can hold the write
+# lock of its implicit transaction, and the next command waits for it.
 def fts(db: Path, query: str) -> list[str]:
-    conn = sqlite3.connect(db)
-    return [row[0] for row in conn.execute(
-        "SELECT slug FROM articles WHERE id IN "
-        "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) ORDER BY slug", (query,))]
+    with closing(sqlite3.connect(db)) as conn:
+        return [row[0] for row in conn.execute(
+            "SELECT slug FROM articles WHERE id IN "
+            "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) ORDER BY slug", (query,))]
 
 
 def index_is_sound(db: Path) -> bool:
-    conn = sqlite3.connect(db)
-    try:
-        conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
-    except sqlite3.DatabaseError:
-        return False
-    return True
+    with closing(sqlite3.connect(db)) as conn:
+        try:
+            conn.execute("INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.DatabaseError:
+            return False
+        return True
 
 
 @pytest.mark.parametrize(

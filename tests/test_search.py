@@ -89,6 +89,35 @@ def test_sort_by_date_limit_and_offset(tmp_path):
     assert search.count(store, parse_query("ferry")) == 3
 
 
+def test_pages_of_equal_scores_follow_the_full_order(tmp_path):
+    # Equal scores are broken by date, then id: every page, wherever it cuts through a run of
+    # ties, is that stretch of the whole ordering.
+    dates = ["2024-02-01", None, "2024-05-01", "2024-02-01", "2023-01-01", None, "2024-05-01"]
+    store = make_store(tmp_path, [
+        *(Article(title="Ferry", body="The ferry sailed.", published=d) for d in dates),
+        Article(title="Ferry ferry", body="The ferry ferry sailed.", published="2020-01-01"),
+        *fillers(),
+    ])
+    whole = slugs(store, "ferry", limit=None)
+    assert whole == ["a7", "a6", "a2", "a3", "a0", "a4", "a5", "a1"]
+    for limit in (1, 2, 3, 5):
+        for offset in range(0, 9):
+            assert slugs(store, "ferry", limit=limit, offset=offset) == whole[offset:offset + limit]
+
+
+def test_count_with_and_without_filters(tmp_path):
+    store = make_store(tmp_path, [
+        Article(title="Ferry A", body="ferry", source="Herald"),
+        Article(title="Ferry B", body="ferry", source="Wire"),
+        *fillers(),
+    ])
+    assert search.count(store, parse_query("ferry")) == 2
+    assert search.count(store, parse_query("ferry source:wire")) == 1
+    store.conn.execute("DELETE FROM articles WHERE slug = 'a0'")  # the trigger updates the index
+    assert search.count(store, parse_query("ferry")) == 1
+    assert slugs(store, "ferry") == ["a1"]
+
+
 def test_filters_in_the_query_and_exclusions(tmp_path):
     store = make_store(tmp_path, [
         Article(title="Ferry A", body="x", source="Herald", tags=["transport", "island"],

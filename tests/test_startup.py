@@ -39,14 +39,60 @@ def test_version_builds_no_command_and_a_command_builds_only_itself(monkeypatch,
     assert capsys.readouterr().out.startswith("newscli ")
     code, built = run_main(monkeypatch, "--db", str(tmp_path / "a.db"), "list", "--format", "json")
     assert (code, built) == (1, ["list"])  # no archive yet: exit 1
-    assert cli.app.registered_commands, "main() must leave the app as it found it"
 
 
-def test_help_lists_every_command_in_registration_order():
+def imported_by(*args: str, every: bool = False) -> set[str]:
+    """The newscli modules (every: all modules) a run of the entry point imports, in a fresh
+    interpreter with stdout a pipe."""
+    code = (
+        "import sys\n"
+        "from newscli.cli import main\n"
+        f"sys.argv = ['newscli', *{list(args)!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sorted(sys.modules)), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    modules = set(result.stderr.splitlines()[-1].split())
+    return modules if every else {name for name in modules if name.startswith("newscli")}
+
+
+def test_version_imports_no_command_module():
+    modules = imported_by("--version")
+    assert "newscli.cli" in modules
+    assert {m for m in modules if m.startswith("newscli.commands.")} <= {"newscli.commands.plain_values"}
+
+
+def test_a_command_imports_only_its_own_module(tmp_path):
+    modules = imported_by("--db", str(tmp_path / "a.db"), "tags")
+    commands = {m for m in modules if m.startswith("newscli.commands.")}
+    assert "newscli.commands.curation" in commands
+    assert not commands & {f"newscli.commands.{m}" for m in ("reading", "importing", "exporting")}
+
+
+def test_a_piped_search_imports_nothing_heavy(tmp_path):
+    write(tmp_path / "in", "a.txt", "A ferry title\n\nA body about the ferry.\n")
+    db = str(tmp_path / "a.db")
+    assert newscli("--db", db, "import", str(tmp_path / "in"), "-q").returncode == 0
+    modules = imported_by("--db", db, "search", "ferry", "--limit", "20", every=True)
+    assert "newscli.search" in modules
+    heavy = {"rich", "sqlite_utils", "dateutil", "numpy", "datasketch", "pydantic", "hashlib"}
+    assert not {name.split(".")[0] for name in modules} & heavy
+
+
+def test_help_lists_every_command_in_table_order():
     out = newscli("--help").stdout
-    names = [info.name for info in cli.app.registered_commands]
-    positions = [out.index(f"\n  {name} ") for name in names]
+    positions = [out.index(f"\n  {name} ") for name in cli.COMMANDS]
     assert positions == sorted(positions)
+
+
+def test_help_of_each_command_matches_its_function():
+    from newscli.cli import COMMANDS, build_command, command_function
+
+    for name in COMMANDS:
+        command = build_command(name)
+        assert command.name == name
+        assert command.callback is not None
+        assert command_function(name).__doc__.strip().split("\n")[0] in (command.help or "")
 
 
 def test_typo_still_suggests_the_command():

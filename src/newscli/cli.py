@@ -2,8 +2,6 @@
 
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,15 +11,37 @@ from typer.core import TyperGroup
 from newscli import __version__
 from newscli.errors import NewscliError
 
+# Search reads every word that starts with "-" as an exclusion (`ukraine -nato`), so search and
+# export have no short options and pass unknown ones through as query text.
+QUERY_CONTEXT = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
+
+# Every command: name -> (module in newscli.commands, function, context settings), in the order
+# --help lists them. Importing a module is left to the run that invokes one of its commands: each
+# module brings its own imports, and start-up would grow with every command added.
+COMMANDS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
+    "import": ("importing", "import_command", None),
+    "list": ("reading", "list_command", None),
+    "show": ("reading", "show_command", None),
+    "search": ("reading", "search_command", QUERY_CONTEXT),
+    "export": ("exporting", "export_command", QUERY_CONTEXT),
+    "dupes": ("insight", "dupes_command", None),
+    "related": ("insight", "related_command", None),
+    "stats": ("insight", "stats_command", None),
+    "tag": ("curation", "tag_command", None),
+    "tags": ("curation", "tags_command", None),
+    "rm": ("curation", "rm_command", None),
+    "edit": ("curation", "edit_command", None),
+    "info": ("curation", "info_command", None),
+}
+
 
 class _Group(TyperGroup):
     """Maps library errors to a one-line message and an exit code, for every command.
 
-    Under main(), also builds each command only when it is looked up (see _build_lazily).
-    Plain values skip Typer's pydantic conversion (see commands.plain_values).
+    Builds each command of COMMANDS only when it is looked up (a run needs at most the one it
+    invokes; help lists all of them, and builds them then). Plain values skip Typer's pydantic
+    conversion (see commands.plain_values).
     """
-
-    pending: dict[str, Any] = {}  # command name -> Typer CommandInfo, not yet built
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         from newscli.commands.plain_values import lighten
@@ -33,26 +53,16 @@ class _Group(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         built = super().list_commands(ctx)
-        return [*self.pending, *(name for name in built if name not in self.pending)]
+        return [*COMMANDS, *(name for name in built if name not in COMMANDS)]
 
     def get_command(self, ctx: Any, name: str) -> Any:
-        if name in self.pending and name not in self.commands:
-            from typer.main import get_command_from_info
-
-            from newscli.commands.plain_values import lighten
-
-            self.commands[name] = lighten(
-                get_command_from_info(
-                    self.pending[name],
-                    pretty_exceptions_short=app.pretty_exceptions_short,
-                    rich_markup_mode=app.rich_markup_mode,
-                )
-            )
+        if name in COMMANDS and name not in self.commands:
+            self.commands[name] = build_command(name)
         return super().get_command(ctx, name)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
-        if args and args[0] not in self.pending:
-            for name in self.pending:  # a typo: "did you mean" looks among the built ones
+        if args and args[0] not in COMMANDS:
+            for name in COMMANDS:  # a typo: "did you mean" looks among the built ones
                 self.get_command(ctx, name)
         return super().resolve_command(ctx, args)
 
@@ -64,6 +74,28 @@ class _Group(TyperGroup):
 
             error(str(exc))
             raise typer.Exit(exc.exit_code) from None
+
+
+def command_function(name: str) -> Any:
+    """The function behind a command, its module imported now."""
+    from importlib import import_module
+
+    module, function, _ = COMMANDS[name]
+    return getattr(import_module(f"newscli.commands.{module}"), function)
+
+
+def build_command(name: str) -> Any:
+    """The Click command for one entry of COMMANDS, as `app.command(name)` would have made it."""
+    from typer.core import TyperCommand
+    from typer.main import get_command_from_info
+    from typer.models import CommandInfo
+
+    from newscli.commands.plain_values import lighten
+
+    info = CommandInfo(name, cls=TyperCommand, context_settings=COMMANDS[name][2],
+                       callback=command_function(name))
+    return lighten(get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                         rich_markup_mode=app.rich_markup_mode))
 
 
 app = typer.Typer(
@@ -104,53 +136,10 @@ def root(
     ctx.obj = {"db": db}
 
 
-def _register() -> None:
-    from newscli.commands import curation, exporting, importing, insight, reading
-
-    app.command("import")(importing.import_command)
-    app.command("list")(reading.list_command)
-    app.command("show")(reading.show_command)
-    app.command("search", context_settings=reading.SEARCH_CONTEXT)(reading.search_command)
-    app.command("export", context_settings=reading.SEARCH_CONTEXT)(exporting.export_command)
-    app.command("dupes")(insight.dupes_command)
-    app.command("related")(insight.related_command)
-    app.command("stats")(insight.stats_command)
-    app.command("tag")(curation.tag_command)
-    app.command("tags")(curation.tags_command)
-    app.command("rm")(curation.rm_command)
-    app.command("edit")(curation.edit_command)
-    app.command("info")(curation.info_command)
-
-
-_register()
-
-
-@contextmanager
-def _build_lazily() -> Iterator[None]:
-    """Hand the registered commands to the group to build on demand.
-
-    Typer builds every registered command on each start, reading every parameter annotation:
-    start-up would grow with each command added. A run needs at most the one it invokes (help
-    lists all of them, and builds them then).
-    """
-    from typer.main import get_command_name
-
-    registered = app.registered_commands
-    _Group.pending = {
-        info.name or get_command_name(info.callback.__name__): info for info in registered
-    }
-    app.registered_commands = []
-    try:
-        yield
-    finally:
-        app.registered_commands, _Group.pending = registered, {}
-
-
 def main() -> None:
     """Console entry point: quiet on a closed pipe, 130 on Ctrl-C."""
     try:
-        with _build_lazily():
-            app(prog_name="newscli")
+        app(prog_name="newscli")
     except KeyboardInterrupt:
         sys.exit(130)
     except BrokenPipeError:

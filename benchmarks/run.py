@@ -19,6 +19,7 @@ import json
 import math
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import statistics
@@ -543,16 +544,17 @@ def scaling_markdown(results: list[dict]) -> str:
     names: list[str] = []
     for result in results:
         for row in result["rows"]:
-            if (row["newscli"] and row["name"] not in names and not row["shown"]
+            if (row["newscli"] and _kind(row["name"]) not in names and not row["shown"]
                     and row["group"] != "real"):
-                names.append(row["name"])
+                names.append(_kind(row["name"]))
     header = " | ".join(f"{n:,}" for n in sizes)
     lines = ["### Scaling", "", f"| benchmark | {header} | growth | compared with | their growth |",
              "|---|" + "---:|" * len(sizes) + "---|---|---|"]
     for name in names:
         cells, points, theirs, other = [], [], [], ""
         for result in results:
-            row = next((r for r in result["rows"] if r["name"] == name and r["newscli"]), None)
+            row = next((r for r in result["rows"] if _kind(r["name"]) == name and r["newscli"]),
+                       None)
             cells.append(_seconds(row["newscli"]) if row else "")
             if row:
                 points.append((result["articles"], row["newscli"]["median"]))
@@ -565,6 +567,11 @@ def scaling_markdown(results: list[dict]) -> str:
               "size: about 1 is linear, about 0 is flat (the cost does not depend on the archive "
               "size).", ""]
     return "\n".join(lines)
+
+
+def _kind(name: str) -> str:
+    """A benchmark's name without its hit count, which grows with the corpus: one row a query."""
+    return re.sub(r" \([\d,]+ hits\)$", "", name)
 
 
 def _growth(points: list[tuple[int, float]]) -> str:

@@ -402,7 +402,9 @@ def archive_file(tmp_path_factory):
 ])
 def test_closed_pipe_is_quiet(archive_file, args):
     command = " ".join(f"'{a}'" for a in _newscli(archive_file, *args)) + " | head -c 10"
-    proc = subprocess.run(command, shell=True, capture_output=True, text=True)
+    # pipefail: the pipeline's status is newscli's, which must be success (0), as for cat or grep
+    proc = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True)
+    assert proc.returncode == 0
     assert len(proc.stdout) == 10
     assert proc.stderr in ("", "1,500 matches\n"), proc.stderr
 

@@ -74,6 +74,11 @@ class _Group(TyperGroup):
 
             error(str(exc))
             raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            # The reader took what it wanted (`newscli list | head`): a success, as for cat or
+            # grep, not the failure Typer reports for a closed pipe.
+            _silence_stdout()
+            raise typer.Exit(0) from None
 
 
 def command_function(name: str) -> Any:

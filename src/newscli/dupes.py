@@ -394,11 +394,11 @@ def notes_for_new(conn: sqlite3.Connection, signed: list[tuple[int, Signature]])
     shared: dict[int, Counter[int]] = {}
     rows = zip(buckets[crowded].tolist(), ids[crowded].tolist(), strict=True)
     for bucket, group in itertools.groupby(rows, key=lambda row: row[0]):
-        members = stored.get(bucket, [])
+        members = stored.get(bucket, [])  # read for this batch alone: extended in place
         for _, article_id in group:  # in the order they were stored
             if members:
                 shared.setdefault(article_id, Counter()).update(members[-LARGE_BUCKET:])
-            members = [*members, article_id]
+            members.append(article_id)
     articles = _Articles(conn)
     articles.sketches.update((article_id, sketch) for article_id, (_, sketch) in signed)
     notes = {}

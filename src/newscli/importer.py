@@ -520,7 +520,7 @@ class _BatchSaver:
         # The slugs asked for, and those JSON records name themselves by (see _previous_version)
         self.slugs = store.existing("slug", itertools.chain.from_iterable(
             (_base_slug(a), a.slug or "") for _, a, _, _ in batch))
-        self.new: list[tuple[int, Any]] = []
+        self.new: list[tuple[int, dupes.Signature]] = []
         self.notes: list[tuple[str, list[str], int | None]] = []
 
     def save(self, label: str, article: Article, multi: bool) -> str:
@@ -582,9 +582,9 @@ def save_known(
     return None, None
 
 
-def _signature(article: Article) -> Any:
+def _signature(article: Article) -> dupes.Signature:
     """The body's near-duplicate signature, computed once (in a parse worker when parallel)."""
-    return article.remember("signature", lambda: dupes.signature(article.body))
+    return article.remember("signature", lambda: dupes.signature(article.body))  # type: ignore[no-any-return]
 
 
 def _base_slug(article: Article) -> str:
@@ -592,7 +592,7 @@ def _base_slug(article: Article) -> str:
     return article.remember("slug", lambda: make_slug(article))  # type: ignore[no-any-return]
 
 
-def _previous_version(store: Store, article: Article, multi: bool) -> dict[str, object] | None:
+def _previous_version(store: Store, article: Article, multi: bool) -> dict[str, Any] | None:
     """A file is matched by its path; a record in a JSON file by its slug."""
     if multi:
         return store.find_by("slug", article.slug) if article.slug else None

@@ -104,10 +104,6 @@ def _like(text: str) -> str:
     return "%" + _escape_like(text) + "%"
 
 
-def _like(text: str) -> str:
-    return "%" + _escape_like(text) + "%"
-
-
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 

@@ -17,6 +17,8 @@ from newscli.commands.options import (
     TagOption,
     UntilOption,
     make_filters,
+    narrowed_query,
+    query_text,
 )
 
 # Below this many articles a progress bar would only flicker.
@@ -100,14 +102,12 @@ def _format(fmt: ExportFormat | None, output: Path | None, directory: Path | Non
 
 def _selection(words: list[str] | None, filters: Any) -> Any:
     """The options' filters and the query's own (`source:`, `since:` ...), both applied."""
-    from newscli.commands.reading import _query_text
     from newscli.exporter import Selection
-    from newscli.query import narrowed, parse_query
 
     if not words:
         return Selection(filters=filters)
-    query = parse_query(_query_text(words, "export"))
-    return Selection(filters=narrowed(filters, query.filters), match=query.match)
+    query = narrowed_query(query_text(words, "export"), filters)
+    return Selection(filters=query.filters, match=query.match)
 
 
 class _progress:

@@ -16,6 +16,7 @@ from newscli.commands.options import (
     TagOption,
     UntilOption,
     make_filters,
+    narrowed_query,
 )
 
 QueryArgument = Annotated[
@@ -29,13 +30,11 @@ RELATED_FIELDS = ("slug", "title", "source", "published", "score")
 
 def _selection(query: str | None, *options: Any) -> tuple[Any, str | None]:
     """The filters of the shared options and of QUERY, and QUERY's full-text expression."""
-    from newscli.query import narrowed, parse_query
-
     filters = make_filters(*options)
     if not query:
         return filters, None
-    parsed = parse_query(query)
-    return narrowed(filters, parsed.filters), parsed.match
+    parsed = narrowed_query(query, filters)
+    return parsed.filters, parsed.match
 
 
 def dupes_command(

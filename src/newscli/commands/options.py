@@ -1,4 +1,4 @@
-"""Options shared by list, search, export and the insight commands, defined once."""
+"""Options shared by list, search, export and the insight commands, and the QUERY they narrow."""
 
 from typing import Annotated, Any
 
@@ -40,3 +40,26 @@ def make_filters(
         since=parse_date_bound(since) if since else None,
         until=parse_date_bound(until) if until else None,
     )
+
+
+def query_text(words: list[str], command: str) -> str:
+    """The QUERY from the arguments; a word starting with -- is a mistyped option."""
+    for word in words:
+        if word.startswith("--"):
+            from newscli.errors import QueryError
+
+            raise QueryError(
+                f"unknown option {word.split('=')[0]}; see newscli {command} --help "
+                f"(to search for it, quote it: '\"{word}\"')"
+            )
+    return " ".join(words)
+
+
+def narrowed_query(text: str, filters: Any) -> Any:
+    """QUERY parsed, its own filters (`source:`, `since:` ...) and the options' both applied."""
+    from dataclasses import replace
+
+    from newscli.query import narrowed, parse_query
+
+    query = parse_query(text)
+    return replace(query, filters=narrowed(filters, query.filters))

@@ -14,6 +14,8 @@ from newscli.commands.options import (
     TagOption,
     UntilOption,
     make_filters,
+    narrowed_query,
+    query_text,
 )
 from newscli.commands.output import FormatOption, OutputFormat, emit, resolve_format
 
@@ -122,17 +124,13 @@ def search_command(
       newscli search 'title:(wind OR turbine) source:"Coastal Herald"'
       newscli search 'ferr*' tag:transport --format json | jq '.[].slug'
     """
-    from dataclasses import replace
-
     from newscli import search
     from newscli.models import LIST_FIELDS
-    from newscli.query import narrowed, parse_query
     from newscli.render import search_cells
 
-    text = _query_text(words)
+    text = query_text(words, "search")
     options = make_filters(source, tag, author, since, until)
-    query = parse_query(text)
-    query = replace(query, filters=narrowed(options, query.filters))
+    query = narrowed_query(text, options)
     fmt = resolve_format(fmt)
     store = open_store(ctx)
     hits: Any = search.search(store, query, sort=sort.value, limit=limit, offset=offset)
@@ -144,19 +142,6 @@ def search_command(
     _report_hits(store, query, options, text, shown, offset, total)
     if total == 0:
         raise typer.Exit(1)
-
-
-def _query_text(words: list[str], command: str = "search") -> str:
-    """The query from the arguments; a word starting with -- is a mistyped option."""
-    for word in words:
-        if word.startswith("--"):
-            from newscli.errors import QueryError
-
-            raise QueryError(
-                f"unknown option {word.split('=')[0]}; see newscli {command} --help "
-                f"(to search for it, quote it: '\"{word}\"')"
-            )
-    return " ".join(words)
 
 
 def _report_hits(

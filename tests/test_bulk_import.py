@@ -80,7 +80,7 @@ def test_untouched_file_is_not_read_again_touched_one_is(store, tmp_path, reads)
 
 @pytest.mark.parametrize("load_after", [0, 1000])
 def test_lookups_one_by_one_and_all_at_once_agree(store, tmp_path, reads, monkeypatch, load_after):
-    from newscli.filestates import FileStates
+    from newscli.store.filestates import FileStates
 
     monkeypatch.setattr(FileStates, "LOAD_AFTER", load_after)
     for number in range(5):

@@ -73,3 +73,35 @@ if __name__ == "__main__":  # record the expected outputs (from the version that
         shutil.copy(ARCHIVE, copy)
         recorded = {" ".join(c): _run(Cli(copy), c) for c in COMMANDS}
     EXPECTED.write_text(json.dumps(recorded, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _schema(path: Path) -> set[tuple[str, str]]:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        return {(name, sql) for name, sql in conn.execute(
+            "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL AND name != 'sqlite_stat1'")}
+    finally:
+        conn.close()
+
+
+def test_a_new_archive_has_the_schema_main_wrote(tmp_path: Path):
+    """m001-m004 as fixed SQL create exactly what sqlite-utils' enable_fts and the rest did."""
+    from newscli.store import Store
+
+    Store.open(tmp_path / "new.db").close()
+    assert _schema(tmp_path / "new.db") == _schema(ARCHIVE)
+
+
+def test_a_new_archive_has_the_fts_settings(tmp_path: Path):
+    import sqlite3
+
+    from newscli.store import Store
+    from newscli.store.migrations import FTS_SETTINGS
+
+    Store.open(tmp_path / "new.db").close()
+    conn = sqlite3.connect(tmp_path / "new.db")
+    stored = dict(conn.execute("SELECT k, v FROM articles_fts_config"))
+    conn.close()
+    assert {name: stored[name] for name, _ in FTS_SETTINGS} == dict(FTS_SETTINGS)

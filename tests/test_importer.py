@@ -11,8 +11,8 @@ import pytest
 from conftest import SCRAPED, write
 from newscli import importer
 from newscli.importer import Options, import_paths
-from newscli.migrations import MIGRATIONS
 from newscli.store import Store
+from newscli.store.migrations import MIGRATIONS
 
 
 @pytest.fixture

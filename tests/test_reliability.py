@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import write
-from newscli import importer, migrations
+from newscli import importer
 from newscli.errors import DatabaseError
 from newscli.importer import import_paths
-from newscli.store import Store
+from newscli.store import Store, migrations
 
 NEWSCLI = [sys.executable, "-m", "newscli"]
 
@@ -323,7 +323,6 @@ def test_older_archive_migrates_and_a_failed_step_rolls_back(tmp_path, monkeypat
         raise sqlite3.OperationalError("simulated failure in a step")
 
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, m_broken])
-    monkeypatch.setattr("newscli.store.MIGRATIONS", migrations.MIGRATIONS)
     with pytest.raises(DatabaseError):
         Store.open(db)
     conn = sqlite3.connect(db)
@@ -334,7 +333,6 @@ def test_older_archive_migrates_and_a_failed_step_rolls_back(tmp_path, monkeypat
         conn.execute("CREATE TABLE extra (x)")
 
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS[:-1], m_good])
-    monkeypatch.setattr("newscli.store.MIGRATIONS", migrations.MIGRATIONS)
     upgraded = Store.open(db)
     assert upgraded.schema_version == len(migrations.MIGRATIONS)
     assert [r["title"] for r in upgraded.iter_articles()] == ["Kept title"]

@@ -6,7 +6,6 @@ index in step, and the signature triggers drop what a changed body made stale.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 from newscli import dupes
 from newscli.errors import NewscliError, ParseError
-from newscli.store import now_iso
+from newscli.store import articles as stored
+from newscli.store import health
+from newscli.store.schema import TRIGGERS
+from newscli.store.sql import now_iso
 
 if TYPE_CHECKING:
     from newscli.store import Store
@@ -60,10 +62,7 @@ def tag_articles(
             tags = retag(article["tags"], add, remove)
             changed = tags != article["tags"]
             if changed:
-                store.conn.execute(
-                    "UPDATE articles SET tags = ?, updated_at = ? WHERE id = ?",
-                    (json.dumps(tags, ensure_ascii=False), now, article["id"]),
-                )
+                stored.set_tags(store.conn, article["id"], tags, now)
             results.append({"slug": article["slug"], "tags": tags, "changed": changed})
     return results
 
@@ -72,7 +71,7 @@ def remove_articles(store: Store, articles: list[dict[str, Any]]) -> list[str]:
     """Delete the articles (their index entries and signatures go with them); their slugs."""
     with store.transaction():
         for article in articles:
-            store.conn.execute("DELETE FROM articles WHERE id = ?", (article["id"],))
+            stored.delete(store.conn, article["id"])
     return [article["slug"] for article in articles]
 
 
@@ -91,9 +90,8 @@ def apply_edit(store: Store, article: dict[str, Any], text: str) -> dict[str, An
     A document that does not parse, names a slug another article has, or becomes a copy of
     another article raises with the reason, and the archive is left as it was.
     """
-    from newscli.importer import make_slug
     from newscli.parsing import parse_article_text
-    from newscli.store import stored_matches
+    from newscli.slugs import make_slug
 
     try:
         edited = parse_article_text("edit.md", text)
@@ -102,11 +100,11 @@ def apply_edit(store: Store, article: dict[str, Any], text: str) -> dict[str, An
     edited.path = article["path"]
     slug = make_slug(edited) if edited.slug else article["slug"]
     _check_free(store, article, slug, edited.sha256)
-    if slug == article["slug"] and stored_matches(article, edited):
+    if slug == article["slug"] and stored.stored_matches(article, edited):
         return None
     with store.transaction():
         store.update(article["id"], edited, now_iso())
-        store.conn.execute("UPDATE articles SET slug = ? WHERE id = ?", (slug, article["id"]))
+        stored.set_slug(store.conn, article["id"], slug)
         dupes.sign_if_changed(store.conn, article["id"], edited.body)
     return store.find_by("id", article["id"])
 
@@ -163,30 +161,22 @@ def integrity_checks(store: Store) -> list[Check]:
 
 
 def _database_check(store: Store) -> Check:
-    rows = [row[0] for row in store.conn.execute("PRAGMA integrity_check")]
+    rows = health.integrity_problems(store.conn)
     return Check("database", rows == ["ok"], "; ".join(rows[:5]))
 
 
 def _index_check(store: Store) -> Check:
     try:
-        # rank 1: also compare the index with the articles table, not only with itself
-        store.conn.execute(
-            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)"
-        )
+        health.check_search_index(store.conn)
     except sqlite3.DatabaseError as exc:
         return Check("search index", False, f"{exc}; rebuild it with: sqlite-utils rebuild-fts "
                                             f"{store.path} articles")
     return Check("search index", True, "ok")
 
 
-_TRIGGERS = ("articles_ai", "articles_ad", "articles_au", "articles_signature_ad",
-             "articles_signature_au")
-
-
 def _trigger_check(store: Store) -> Check:
-    present = {row[0] for row in store.conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    missing = [name for name in _TRIGGERS if name not in present]
+    present = health.trigger_names(store.conn)
+    missing = [name for name in TRIGGERS if name not in present]
     return Check("triggers", not missing, "missing: " + ", ".join(missing) if missing else "ok")
 
 

@@ -19,12 +19,13 @@ from typing import Any
 
 from newscli import __version__, dupes
 from newscli.errors import ParseError
-from newscli.filestates import FileState, FileStates, fingerprint
 from newscli.models import Article
 from newscli.parsing import is_multi_record, parse_document
 from newscli.parsing.decode import decode
 from newscli.parsing.records import parse_jsonl
-from newscli.store import SLUG_MAX, Store, now_iso, stored_matches
+from newscli.slugs import make_slug
+from newscli.store import Store, now_iso, stored_matches
+from newscli.store.filestates import FileState, FileStates, fingerprint
 
 DEFAULT_GLOBS = ("*.txt", "*.md", "*.markdown", "*.json", "*.jsonl", "*.html", "*.htm")
 # A browser's "Save page as... complete" writes page.html and a folder of its images, scripts and
@@ -597,21 +598,3 @@ def _previous_version(store: Store, article: Article, multi: bool) -> dict[str, 
     if multi:
         return store.find_by("slug", article.slug) if article.slug else None
     return store.find_by("path", article.path) if article.path else None
-
-
-def make_slug(article: Article) -> str:
-    """ASCII slug from the given slug or the title; never empty, never a path."""
-    slug = _slugify(article.slug or article.title)
-    if not slug and article.slug:
-        slug = _slugify(article.title)
-    return slug or f"article-{article.sha256[:10]}"
-
-
-# Currency signs transliterate to letters ("£14" -> "ps14"); in a headline the number is enough.
-_SLUG_REPLACEMENTS = [[sign, ""] for sign in "£€$¥₹"]
-
-
-def _slugify(text: str) -> str:
-    from slugify import slugify
-
-    return slugify(text, max_length=SLUG_MAX, word_boundary=True, replacements=_SLUG_REPLACEMENTS)

@@ -97,3 +97,23 @@ def content_hash(title: str, body: str) -> str:
 
     data = normalise_text(title) + "\n" + normalise_text(body)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Filters:
+    """Row filters shared by list, search, export and stats; dates are ISO text bounds.
+
+    Sources and authors match any of those given, tags all of them; the exclude_ lists drop
+    articles with any of theirs, and exclude_match drops those matching an FTS5 expression.
+    A plain value: newscli.store.filters compiles it to SQL.
+    """
+
+    sources: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    since: str | None = None
+    until: str | None = None
+    exclude_sources: list[str] = field(default_factory=list)
+    exclude_tags: list[str] = field(default_factory=list)
+    exclude_authors: list[str] = field(default_factory=list)
+    exclude_match: str | None = None

@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from newscli.errors import QueryError
-from newscli.store import Filters
+from newscli.models import Filters
 
 _RELATIVE = re.compile(r"^(\d+)\s*([dwmy])$", re.IGNORECASE)
 _ABSOLUTE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")

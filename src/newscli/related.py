@@ -1,7 +1,7 @@
 """More like this: an article's most distinctive terms, as a BM25-ranked FTS5 OR query.
 
-The article's title and body are run through the archive's own tokenizer (a temporary FTS5
-table, so stemming matches the index exactly); each stem is weighted by how often the article
+The article's title and body are run through the archive's own tokenizer (newscli.store.vocabulary:
+a temporary FTS5 table, so stemming matches the index exactly); each stem is weighted by how often the article
 uses it and how rare it is in the archive (the index's own document counts), and the best
 TERMS of them are searched for together. No model, no extra index: one search.
 """
@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from newscli import dupes
-from newscli.migrations import FTS_TOKENIZER
+from newscli.store import vocabulary
 
 if TYPE_CHECKING:
-    from newscli.store import Filters, Store
+    from newscli.models import Filters
+    from newscli.store import Store
 
 TERMS = 25
 TITLE_WEIGHT = 3  # a word in the headline counts as often as this in the body
@@ -80,7 +81,7 @@ def distinctive_terms(conn: sqlite3.Connection, title: str, body: str, total: in
     for stem, tf in counts.items():
         if _is_noise(stem):  # before the lookup: common words have the longest lists to count
             continue
-        documents = _document_count(conn, stem)
+        documents = vocabulary.document_count(conn, stem)
         if documents <= 1 or documents > max(2, MAX_SHARE * total):
             continue  # only in this article, or everywhere
         weights[stem] = (1 + math.log(tf)) * math.log(total / documents)
@@ -94,44 +95,14 @@ def _is_noise(stem: str) -> bool:
 
 def _stems(conn: sqlite3.Connection, title: str, body: str) -> tuple[Counter[str], dict]:
     """Stem counts (headline words weighted up) and the surface words behind each stem."""
-    _create_probes(conn)
-    for table in ("related_stems", "related_words"):
-        conn.execute(f"DELETE FROM temp.{table}")
-        conn.executemany(f"INSERT INTO temp.{table} (rowid, text) VALUES (?, ?)",
-                         [(1, title), (2, body)])
-    words = {
-        (doc, offset): term
-        for term, doc, offset in conn.execute("SELECT term, doc, offset FROM temp.related_words_i")
-    }
+    stems, words = vocabulary.tokens(conn, title, body)
+    surface_at = {(doc, offset): term for term, doc, offset in words}
     counts: Counter[str] = Counter()
     surface: dict[str, Counter[str]] = {}
-    for stem, doc, offset in conn.execute("SELECT term, doc, offset FROM temp.related_stems_i"):
+    for stem, doc, offset in stems:
         counts[stem] += TITLE_WEIGHT if doc == 1 else 1
-        surface.setdefault(stem, Counter())[words.get((doc, offset), stem)] += 1
+        surface.setdefault(stem, Counter())[surface_at.get((doc, offset), stem)] += 1
     return counts, surface
-
-
-def _create_probes(conn: sqlite3.Connection) -> None:
-    """Temporary tables (this connection only, never in the file) that tokenize like the index."""
-    plain = FTS_TOKENIZER.replace("porter ", "")
-    for table, tokenizer in (("related_stems", FTS_TOKENIZER), ("related_words", plain)):
-        conn.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table} "
-            f"USING fts5(text, tokenize='{tokenizer}')"
-        )
-        conn.execute(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_i "
-            f"USING fts5vocab(temp, {table}, instance)"
-        )
-    conn.execute(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.related_vocab "
-        "USING fts5vocab(main, articles_fts, row)"
-    )
-
-
-def _document_count(conn: sqlite3.Connection, stem: str) -> int:
-    row = conn.execute("SELECT doc FROM temp.related_vocab WHERE term = ?", (stem,)).fetchone()
-    return row[0] if row else 0
 
 
 def match_expression(terms: list[str]) -> str:
@@ -143,23 +114,9 @@ def match_expression(terms: list[str]) -> str:
 def _search(
     store: Store, terms: list[str], exclude: int, filters: Filters | None, limit: int
 ) -> list[dict[str, Any]]:
-    from newscli.store import Filters
-
-    clauses, params = (filters or Filters()).where()
-    extra = "".join(f" AND {clause}" for clause in clauses)
-    weights = ", ".join(str(w) for w in COLUMN_WEIGHTS)
-    sql = (
-        f"SELECT articles.id, articles.slug, articles.title, articles.source, articles.published, "
-        f"bm25(articles_fts, {weights}) AS rank "
-        "FROM articles_fts JOIN articles ON articles.id = articles_fts.rowid "
-        f"WHERE articles_fts MATCH ? AND articles.id != ?{extra} ORDER BY rank LIMIT ?"
+    return vocabulary.ranked_matches(
+        store.conn, match_expression(terms), COLUMN_WEIGHTS, exclude, filters, limit
     )
-    rows = store.conn.execute(sql, [match_expression(terms), exclude, *params, limit])
-    return [
-        {"id": row[0], "slug": row[1], "title": row[2], "source": row[3], "published": row[4],
-         "score": round(-row[5], 2)}
-        for row in rows
-    ]
 
 
 def _fold(

@@ -7,10 +7,11 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from newscli.store import where_clause
+from newscli.store import stats as counting
 
 if TYPE_CHECKING:
-    from newscli.store import Filters, Store
+    from newscli.models import Filters
+    from newscli.store import Store
 
 GROUPINGS = ("source", "author", "tag", "year", "month", "week", "day")
 PERIODS = ("year", "month", "week", "day")
@@ -36,22 +37,12 @@ def count_by(
 def _field_counts(
     store: Store, by: str, filters: Filters | None, match: str | None
 ) -> list[tuple[Any, int]]:
-    where, params = where_clause(filters, match)
-    if by == "tag":
-        sql = (
-            "SELECT tag.value, count(*) FROM articles, json_each(articles.tags) AS tag"
-            f"{where} GROUP BY tag.value COLLATE NOCASE"
-        )
-    else:  # source, author: columns named by this module, never by the user
-        sql = f"SELECT articles.{by}, count(*) FROM articles{where} GROUP BY articles.{by}"
-    rows = [(key, count) for key, count in store.conn.execute(sql, params)]
+    rows = counting.field_counts(store.conn, by, filters, match)
     return sorted(rows, key=lambda row: (-row[1], row[0] is None, str(row[0]).casefold()))
 
 
 def _day_counts(store: Store, filters: Filters | None, match: str | None) -> Counter[str | None]:
-    where, params = where_clause(filters, match)
-    sql = f"SELECT substr(articles.published, 1, 10), count(*) FROM articles{where} GROUP BY 1"
-    return Counter({day: count for day, count in store.conn.execute(sql, params)})
+    return Counter(counting.day_counts(store.conn, filters, match))
 
 
 def timeline(days: Counter[str | None], by: str) -> list[dict[str, Any]]:
@@ -115,13 +106,7 @@ def _next(day: dt.date, by: str) -> dt.date:
 def overview(store: Store, filters: Filters | None = None, match: str | None = None
              ) -> dict[str, Any]:
     """Totals, date range and the busiest sources and tags of the archive (or of a search)."""
-    where, params = where_clause(filters, match)
-    row = store.conn.execute(
-        "SELECT count(*), coalesce(sum(word_count), 0), count(DISTINCT source), "
-        "count(DISTINCT author), min(published), max(published), "
-        f"sum(published IS NULL) FROM articles{where}",
-        params,
-    ).fetchone()
+    row = counting.totals(store.conn, filters, match)
     tags = _field_counts(store, "tag", filters, match)
     return {
         "articles": row[0],

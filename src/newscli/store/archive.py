@@ -1,0 +1,196 @@
+"""Store: an open archive. It holds the connection and its transactions; the SQL it runs lives
+in the store's per-table modules (articles, search, signatures, ...), functions of a connection.
+
+One object for the commands to pass around, thin modules for the SQL: a reader finds a table's
+statements in one short file, and the library's own modules can call them inside a transaction
+the Store opened, without a class of a few hundred lines in between.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from newscli.errors import DatabaseError
+from newscli.models import Article, Filters
+from newscli.store import articles, connection
+from newscli.store.schema import FTS_COLUMNS, FTS_INSERT_TRIGGER
+
+
+class Store:
+    """An open archive database."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None = None):
+        self.conn = conn
+        self.path = path
+        self._unindexed_from: int | None = None  # first article id not yet in the FTS index
+
+    # -- opening ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | str, *, create: bool = True) -> Store:
+        """Open (and create or upgrade) the archive; raise DatabaseError with a reason."""
+        path = Path(path)
+        if not path.exists():
+            if not create:
+                raise DatabaseError(
+                    f"no archive at {path} yet; import articles first: newscli import PATH"
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = connection.connect(path, read_only=not connection.writable(path))
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot open {path}: {exc}") from None
+        conn.row_factory = sqlite3.Row
+        store = cls(conn, path)
+        try:
+            store._prepare()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise DatabaseError(f"{path} is not a usable newscli archive: {exc}") from None
+        except DatabaseError:
+            conn.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def _prepare(self) -> None:
+        pending = connection.pending_migrations(self.conn, self.path)
+        if self.read_only:
+            return
+        connection.use_wal(self.conn)
+        if pending:
+            with self.transaction():  # all the steps, or none on failure
+                connection.apply_migrations(self.conn)
+
+    @property
+    def schema_version(self) -> int:
+        return connection.schema_version(self.conn)
+
+    @property
+    def read_only(self) -> bool:
+        return connection.is_read_only(self.conn)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """A write transaction, taken at once so concurrent writers queue instead of failing.
+
+        SQLite's own errors (read-only file, disk full, I/O) become one DatabaseError naming
+        the archive; the transaction is rolled back, so nothing stored before is lost.
+        """
+        try:
+            connection.begin(self.conn, "IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._write_error(exc) from None
+        try:
+            yield
+            connection.commit(self.conn)
+        except BaseException as exc:
+            connection.rollback(self.conn)
+            if isinstance(exc, sqlite3.Error):
+                raise self._write_error(exc) from None
+            raise
+
+    def _write_error(self, exc: sqlite3.Error) -> DatabaseError:
+        reason = str(exc)
+        if "readonly" in reason or "read-only" in reason:
+            reason = "the file or its folder is read-only"
+        return DatabaseError(f"cannot write to {self.path}: {reason}; nothing was lost")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read transaction: several queries see one state of the archive, writers still run."""
+        connection.begin(self.conn, "DEFERRED")
+        try:
+            yield
+        finally:
+            connection.commit(self.conn)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def insert(self, article: Article, slug: str, now: str) -> int:
+        return articles.insert(self.conn, article, slug, now)
+
+    def update(self, article_id: int, article: Article, now: str) -> None:
+        self.index_pending()  # the update trigger removes the old text from the index
+        articles.update(self.conn, article_id, article, now)
+
+    @contextmanager
+    def deferred_fts(self) -> Iterator[None]:
+        """Inside a transaction: index the articles inserted meanwhile in one statement at the end.
+
+        FTS5 indexes a batch several times faster in one INSERT ... SELECT than row by row from
+        the insert trigger. The trigger is dropped and re-created inside the caller's
+        transaction, so no other connection ever sees it missing and a rollback restores it.
+        """
+        row = self.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (FTS_INSERT_TRIGGER,),
+        ).fetchone()
+        if row is None or self._unindexed_from is not None:
+            yield
+            return
+        self.conn.execute(f"DROP TRIGGER {FTS_INSERT_TRIGGER}")
+        self._unindexed_from = articles.next_id(self.conn)
+        try:
+            yield
+            self.index_pending()
+        finally:
+            self._unindexed_from = None
+        self.conn.execute(row[0])
+
+    def index_pending(self) -> None:
+        """Add the articles inserted since deferred_fts began (or last indexed) to the index."""
+        if self._unindexed_from is None:
+            return
+        columns = ", ".join(FTS_COLUMNS)
+        self.conn.execute(
+            f"INSERT INTO articles_fts (rowid, {columns}) "
+            f"SELECT id, {columns} FROM articles WHERE id >= ?",
+            (self._unindexed_from,),
+        )
+        self._unindexed_from = articles.next_id(self.conn)
+
+    def unique_slug(self, base: str) -> str:
+        """base, or base-2, base-3 ... whichever is free."""
+        return articles.unique_slug(self.conn, base)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def find_by(self, column: str, value: Any) -> dict[str, Any] | None:
+        """The first article whose column (one of id, slug, path, sha256) equals value."""
+        return articles.find_by(self.conn, column, value)
+
+    def existing(self, column: str, values: Iterable[Any]) -> set[Any]:
+        """Those of the values some stored article has in column (slug, path or sha256).
+
+        One query per chunk of values: an import asks once per batch, not once per article.
+        """
+        return articles.existing(self.conn, column, values)
+
+    def resolve(self, ref: str) -> dict[str, Any]:
+        """An article by exact slug, numeric id or unique slug prefix; NotFound otherwise."""
+        return articles.resolve(self.conn, ref)
+
+    def count(self, filters: Filters | None = None, match: str | None = None) -> int:
+        return articles.count(self.conn, filters, match)
+
+    def iter_articles(
+        self,
+        filters: Filters | None = None,
+        *,
+        sort: str = "date",
+        reverse: bool = False,
+        limit: int | None = None,
+        offset: int = 0,
+        columns: str = "*",
+        match: str | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Articles matching the filters (and an FTS5 expression), streamed in the given order."""
+        return articles.iter_articles(self.conn, filters, sort=sort, reverse=reverse, limit=limit,
+                                      offset=offset, columns=columns, match=match)

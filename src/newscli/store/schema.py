@@ -1,0 +1,17 @@
+"""Names of the archive's tables and of the search index's columns and tokenizer.
+
+The lowest module of the store: migrations create what is named here, the other store modules
+query it. Nothing here runs SQL.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS_TABLE = "newscli_migrations"
+FTS_COLUMNS = ("title", "body", "source", "author", "tags")
+FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
+FTS_INSERT_TRIGGER = "articles_ai"  # as sqlite-utils names it
+SIGNATURES = "article_signatures"
+BUCKETS = "article_buckets"
+# Triggers every archive has; `newscli info` reports any that is missing.
+TRIGGERS = ("articles_ai", "articles_ad", "articles_au", "articles_signature_ad",
+            "articles_signature_au")

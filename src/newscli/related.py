@@ -1,9 +1,10 @@
 """More like this: an article's most distinctive terms, as a BM25-ranked FTS5 OR query.
 
-The article's title and body are run through the archive's own tokenizer (newscli.store.vocabulary:
-a temporary FTS5 table, so stemming matches the index exactly); each stem is weighted by how often the article
-uses it and how rare it is in the archive (the index's own document counts), and the best
-TERMS of them are searched for together. No model, no extra index: one search.
+The article's title and body are run through the archive's own tokenizer (a temporary FTS5
+table, so stemming matches the index exactly: newscli.store.vocabulary); each stem is weighted
+by how often the article uses it and how rare it is in the archive (the index's own document
+counts), and the best TERMS of them are searched for together. No model, no extra index: one
+search.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Which files an import has already read, by path, size and modification time.
+"""The import_files table: which files an import has already read, by path, size and mtime.
 
 A re-import skips a file whose size and mtime are what they were when its article was stored
 (and with the same import options): reading and parsing 100,000 unchanged files is most of the

@@ -35,8 +35,9 @@ M001_ARTICLES = """
         """
 M001_INDEXES = [f"CREATE INDEX articles_{column} ON articles({column})"
                 for column in ("path", "sha256", "published", "source")]
-# The FTS5 index and its triggers exactly as sqlite-utils 3.x's enable_fts(create_triggers=True)
-# wrote them when this step shipped, so Datasette can search the archive as is.
+# The FTS5 index and its triggers exactly as sqlite-utils' enable_fts(create_triggers=True) wrote
+# them when this step called it (tests/test_fixture_archive.py compares a new archive's schema
+# with one made then), so Datasette and sqlite-utils search the archive as their own.
 M001_FTS = """CREATE VIRTUAL TABLE "articles_fts" USING FTS5 (
     "title", "body", "source", "author", "tags",
     tokenize='porter unicode61 remove_diacritics 2',

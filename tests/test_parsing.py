@@ -189,11 +189,29 @@ def test_encodings():
         (b"---\ntitle: never closed\nbody\n", "never closed"),
         (b"---\ntitle: [unbalanced\n---\nbody\n", "invalid front matter"),
         (b"---\n!!python/object/apply:os.system ['echo hacked']\n---\nbody\n", "front matter"),
+        # PyYAML reads the value and refuses it: its reason is in the message.
+        (b"---\ntitle: T\ndate: 2024-02-30\n---\nbody\n", "invalid front matter: day is out of range"),
+        (b"---\ntitle: T\nn: !!int 0x\n---\nbody\n", "invalid front matter: invalid literal"),
+        (b"---\ntitle: T\nn: !!float ''\n---\nbody\n", "invalid front matter: string index"),
+        (b"---\ntitle: T\nn: !!bool ''\n---\nbody\n", "invalid front matter"),
+        (b"---\ntitle: T\nn: !!timestamp\n---\nbody\n", "invalid front matter"),
+        (b"+++\ntitle = \n+++\nbody\n", "invalid front matter: Invalid value"),
     ],
 )
 def test_refused_with_reason(data, reason):
     with pytest.raises(ParseError, match=reason):
         list(parse_document("bad.md", data))
+
+
+def test_a_bug_under_the_front_matter_reader_is_not_reported_as_invalid_front_matter(monkeypatch):
+    import frontmatter
+
+    def broken(self, fm, **kwargs):
+        raise RuntimeError("a bug, not the file's fault")
+
+    monkeypatch.setattr(frontmatter.YAMLHandler, "load", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        list(parse_document("a.md", b"---\ntitle: T\n---\nbody\n"))
 
 
 def test_yaml_alias_bomb_is_refused_quickly():

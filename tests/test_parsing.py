@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import SCRAPED
 from newscli.errors import ParseError
+from newscli.models import Article
 from newscli.parsing import parse_document
 from newscli.parsing.dates import normalise_date
 from newscli.parsing.text import find_dateline
@@ -116,7 +117,11 @@ def test_web_clipper():
     a = one("clip.md", text)
     assert a.title == "Clipped headline"
     assert a.body == "First paragraph."
-    assert a.url is None or a.url == "https://herald.example/a"
+    # `source` is the source whatever it holds (README: source/publisher/site_name): the clipper's
+    # page address stays there, no url is made up, and site_name is kept in meta.
+    assert a.source == "https://herald.example/a"
+    assert a.url is None
+    assert a.meta == {"site_name": "Coastal Herald"}
     assert a.author == "Jo Park"
     assert a.published == "2024-03-05T10:00:00+00:00"
     assert a.tags == ["ferry", "port"]
@@ -243,11 +248,19 @@ def test_json_and_jsonl_records():
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=2000), st.sampled_from(["a.txt", "a.md", "a.json", "a.jsonl", "-"]))
 def test_any_bytes_raise_only_parse_error(data, name):
+    """Each unit is an Article with a text title or a ParseError with a reason; nothing else."""
     try:
-        for _, result in parse_document(name, data):
-            assert result is not None
-    except ParseError:
-        pass
+        results = list(parse_document(name, data))
+    except ParseError as exc:
+        assert str(exc)
+        return
+    for number, result in results:
+        assert isinstance(number, int) and number >= 0
+        if isinstance(result, ParseError):
+            assert str(result)
+        else:
+            assert isinstance(result, Article), result
+            assert isinstance(result.title, str) and isinstance(result.body, str)
 
 
 @settings(max_examples=300, deadline=None)

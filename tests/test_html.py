@@ -109,6 +109,32 @@ def test_empty_or_binary_pages_fail(data):
     assert isinstance(page("x.html", data), ParseError)
 
 
+def test_markup_the_extractor_refuses_fails_with_its_reason(monkeypatch):
+    import trafilatura
+    from lxml.etree import ParserError
+
+    def refuses(*args, **kwargs):
+        raise ParserError("Document is empty")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", refuses)
+    result = page("a.html", f"<html><body><h1>Harbour water</h1>{PARAGRAPHS}</body></html>")
+    assert isinstance(result, ParseError)
+    assert str(result) == (
+        "no article in the page: trafilatura could not read it (ParserError: Document is empty)"
+    )
+
+
+def test_a_bug_in_the_extractor_surfaces_as_itself(monkeypatch):
+    import trafilatura
+
+    def broken(*args, **kwargs):
+        raise AttributeError("'NoneType' object has no attribute 'tag'")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", broken)
+    with pytest.raises(AttributeError):
+        page("a.html", f"<html><body><h1>Harbour water</h1>{PARAGRAPHS}</body></html>")
+
+
 def test_legacy_encoding_declared_in_meta_charset():
     html = (
         '<html><head><meta charset="iso-8859-1"><title>Caf\u00e9 owners \u201cfurious\u201d at '

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from conftest import SCRAPED
 from newscli.errors import ParseError
+from newscli.models import Article
 from newscli.parsing import parse_document
 from newscli.parsing.dates import normalise_date
 from newscli.parsing.text import find_dateline
@@ -116,7 +117,11 @@ def test_web_clipper():
     a = one("clip.md", text)
     assert a.title == "Clipped headline"
     assert a.body == "First paragraph."
-    assert a.url is None or a.url == "https://herald.example/a"
+    # `source` is the source whatever it holds (README: source/publisher/site_name): the clipper's
+    # page address stays there, no url is made up, and site_name is kept in meta.
+    assert a.source == "https://herald.example/a"
+    assert a.url is None
+    assert a.meta == {"site_name": "Coastal Herald"}
     assert a.author == "Jo Park"
     assert a.published == "2024-03-05T10:00:00+00:00"
     assert a.tags == ["ferry", "port"]
@@ -189,11 +194,29 @@ def test_encodings():
         (b"---\ntitle: never closed\nbody\n", "never closed"),
         (b"---\ntitle: [unbalanced\n---\nbody\n", "invalid front matter"),
         (b"---\n!!python/object/apply:os.system ['echo hacked']\n---\nbody\n", "front matter"),
+        # PyYAML reads the value and refuses it: its reason is in the message.
+        (b"---\ntitle: T\ndate: 2024-02-30\n---\nbody\n", "invalid front matter: day is out of range"),
+        (b"---\ntitle: T\nn: !!int 0x\n---\nbody\n", "invalid front matter: invalid literal"),
+        (b"---\ntitle: T\nn: !!float ''\n---\nbody\n", "invalid front matter: string index"),
+        (b"---\ntitle: T\nn: !!bool ''\n---\nbody\n", "invalid front matter"),
+        (b"---\ntitle: T\nn: !!timestamp\n---\nbody\n", "invalid front matter"),
+        (b"+++\ntitle = \n+++\nbody\n", "invalid front matter: Invalid value"),
     ],
 )
 def test_refused_with_reason(data, reason):
     with pytest.raises(ParseError, match=reason):
         list(parse_document("bad.md", data))
+
+
+def test_a_bug_under_the_front_matter_reader_is_not_reported_as_invalid_front_matter(monkeypatch):
+    import frontmatter
+
+    def broken(self, fm, **kwargs):
+        raise RuntimeError("a bug, not the file's fault")
+
+    monkeypatch.setattr(frontmatter.YAMLHandler, "load", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        list(parse_document("a.md", b"---\ntitle: T\n---\nbody\n"))
 
 
 def test_yaml_alias_bomb_is_refused_quickly():
@@ -225,11 +248,19 @@ def test_json_and_jsonl_records():
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=2000), st.sampled_from(["a.txt", "a.md", "a.json", "a.jsonl", "-"]))
 def test_any_bytes_raise_only_parse_error(data, name):
+    """Each unit is an Article with a text title or a ParseError with a reason; nothing else."""
     try:
-        for _, result in parse_document(name, data):
-            assert result is not None
-    except ParseError:
-        pass
+        results = list(parse_document(name, data))
+    except ParseError as exc:
+        assert str(exc)
+        return
+    for number, result in results:
+        assert isinstance(number, int) and number >= 0
+        if isinstance(result, ParseError):
+            assert str(result)
+        else:
+            assert isinstance(result, Article), result
+            assert isinstance(result.title, str) and isinstance(result.body, str)
 
 
 @settings(max_examples=300, deadline=None)

@@ -15,6 +15,8 @@ from newscli.query import (
     narrowed,
     parse_date_bound,
     parse_query,
+    quote_term,
+    tokenize,
     unparse,
 )
 from newscli.store import Filters
@@ -136,6 +138,25 @@ def test_rejected_queries_say_why(text, message):
         parse_query(text)
     assert message in str(caught.value)
     assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("text, quoted", [
+    ("nato", '"nato"'),
+    ('say "hi"', '"say ""hi"""'),
+    ("title : x OR y*", '"title : x OR y*"'),
+    ("", '""'),
+])
+def test_quote_term_makes_one_fts5_string(text, quoted):
+    assert quote_term(text) == quoted
+
+
+def test_tokens_name_their_parts():
+    tokens = tokenize('-title:"a b" OR source:x (')
+    kinds = [(t.kind, t.word and t.word.text, t.name, t.value) for t in tokens]
+    assert kinds == [
+        ("NOT", None, "", ""), ("FIELD", None, "title", ""), ("WORD", "a b", "", ""), ("OR", None, "", ""),
+        ("FACET", None, "source", "x"), ("(", None, "", ""),
+    ]
 
 
 def test_long_queries_are_read():

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from newscli import dupes
+from newscli.query import quote_term
 from newscli.store import vocabulary
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def _stems(conn: sqlite3.Connection, title: str, body: str) -> tuple[Counter[str
 
 def match_expression(terms: list[str]) -> str:
     """`{title body tags} : ("a" OR "b")`: any of the words, in the columns that tell a story."""
-    quoted = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+    quoted = " OR ".join(quote_term(term) for term in terms)
     return "{title body tags} : (" + quoted + ")"
 
 

@@ -13,16 +13,14 @@ from newscli.parsing.decode import decode
 from newscli.parsing.frontmatter import has_front_matter, parse_front_matter, title_from_body
 from newscli.parsing.html import HTML_SUFFIXES, looks_like_html, parse_html
 from newscli.parsing.records import parse_json, parse_jsonl
+from newscli.parsing.results import NumberedResult
 from newscli.parsing.text import find_dateline, parse_text
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
 RECORD_SUFFIXES = frozenset({".json", ".jsonl", ".ndjson"})
 _JEKYLL_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-.+")
 
-# One parsed unit of a file: its record number (0 for a one-article file) and the result.
-Parsed = tuple[int, "Article | ParseError"]
-
-__all__ = ["Parsed", "ParseError", "is_multi_record", "parse_document"]
+__all__ = ["NumberedResult", "ParseError", "is_multi_record", "parse_document"]
 
 
 def is_multi_record(name: str) -> bool:
@@ -34,23 +32,23 @@ def _suffix(name: str) -> str:
     return os.path.splitext(name)[1].lower()
 
 
-def parse_document(name: str, data: bytes) -> Iterator[Parsed]:
+def parse_document(name: str, data: bytes) -> Iterator[NumberedResult]:
     """Parse a file's bytes by its name's suffix (or by content, for stdin)."""
     suffix = _suffix(name)
     if suffix in HTML_SUFFIXES and data.strip():
-        yield 0, parse_html(data)
+        yield NumberedResult(0, parse_html(data))
         return
     text = decode(data)
     if not text.strip():
         raise ParseError("file is empty")
     if name == "-" and looks_like_html(text):
-        yield 0, parse_html(data)
+        yield NumberedResult(0, parse_html(data))
     elif suffix in (".jsonl", ".ndjson"):
         yield from parse_jsonl(text)
     elif suffix == ".json" or (name == "-" and text.lstrip()[:1] in ("[", "{")):
         yield from parse_json(text)
     else:
-        yield 0, parse_article_text(name, text)
+        yield NumberedResult(0, parse_article_text(name, text))
 
 
 def parse_article_text(name: str, text: str) -> Article:

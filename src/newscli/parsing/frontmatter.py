@@ -48,17 +48,27 @@ def _split(text: str) -> tuple[dict[str, Any], str]:
         fm, content = handler.split(text)
     except ValueError:
         raise ParseError("front matter is never closed (no ending --- line)") from None
-    try:
-        metadata = handler.load(fm, **_fast_yaml(handler))
-    except RecursionError:
-        raise ParseError("front matter is nested too deeply") from None
-    except Exception as exc:  # YAML and TOML parsers raise many types on hostile input
-        raise ParseError(f"invalid front matter: {_one_line(exc)}") from None
+    metadata = _load(handler, fm)
     if metadata is None:
         metadata = {}
     if not isinstance(metadata, dict):
         raise ParseError("front matter is not a list of key: value lines")
     return metadata, content
+
+
+def _load(handler: Any, fm: str) -> Any:
+    """The front matter's values; ParseError with the parser's reason when it cannot read them."""
+    import yaml
+
+    try:
+        return handler.load(fm, **_fast_yaml(handler))
+    except RecursionError:
+        raise ParseError("front matter is nested too deeply") from None
+    # yaml.YAMLError: bad YAML syntax. ValueError: tomllib's TOMLDecodeError, and PyYAML's reading
+    # of a value (`date: 2024-02-30`, `!!int 0x`). LookupError and AttributeError: PyYAML's
+    # reading of an empty tagged value (`!!float ''`, `!!bool ''`, `!!timestamp`).
+    except (yaml.YAMLError, ValueError, LookupError, AttributeError) as exc:
+        raise ParseError(f"invalid front matter: {_one_line(exc)}") from None
 
 
 def _fast_yaml(handler: Any) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Saved web pages (`.html`, `.htm`): the article's text by trafilatura, its metadata by what the page
-states about itself (parsing/pagemeta.py), trafilatura's and htmldate's findings as the fallback.
+states about itself (parsing/pagemeta/), trafilatura's findings as the fallback (trafilatura finds
+the date with htmldate; newscli does not call htmldate itself).
 
-trafilatura, htmldate and lxml are imported only when an HTML file is met: start-up stays light.
+trafilatura and lxml are imported only when an HTML file is met: start-up stays light.
 """
 
 from __future__ import annotations
@@ -131,15 +132,25 @@ def load_tree(text: str) -> Any:
 
 
 def _extract(tree: Any) -> Any:
-    """trafilatura's main-text extraction and metadata; None when it finds no article."""
+    """trafilatura's main-text extraction and metadata; None when it finds no article.
+
+    ParseError when lxml or trafilatura refuse the markup; any other exception is a bug and is
+    raised as it is.
+    """
     import trafilatura
+    from lxml.etree import LxmlError
 
     try:
         return trafilatura.bare_extraction(
             tree, with_metadata=True, include_comments=False, include_tables=True, include_images=False
         )
-    except Exception:  # an extractor meets every kind of broken markup: the page fails alone
-        return None
+    # lxml's ParserError, XMLSyntaxError and XPath errors on broken markup, ValueError on an empty
+    # document, RecursionError on markup nested too deeply for trafilatura's tree walks.
+    except (LxmlError, ValueError, RecursionError) as exc:
+        reason = " ".join(str(exc).split())[:200] or "no reason given"
+        raise ParseError(
+            f"no article in the page: trafilatura could not read it ({type(exc).__name__}: {reason})"
+        ) from None
 
 
 def body_text(document: Any) -> str:

@@ -10,13 +10,14 @@ from newscli.errors import ParseError
 from newscli.models import Article
 from newscli.parsing.decode import unix_newlines
 from newscli.parsing.fields import article_from_mapping, first_key
+from newscli.parsing.results import NumberedResult
 from newscli.parsing.scrapers import scraper_fields
 from newscli.parsing.text import clean_body, find_dateline
 
 BODY_KEYS = ("body", "text", "content", "maintext")
 
 
-def parse_json(text: str) -> Iterator[tuple[int, Article | ParseError]]:
+def parse_json(text: str) -> Iterator[NumberedResult]:
     """Records of a JSON array (or one object), numbered from 1."""
     try:
         data = json.loads(text)
@@ -27,10 +28,10 @@ def parse_json(text: str) -> Iterator[tuple[int, Article | ParseError]]:
     if not isinstance(data, list):
         raise ParseError("JSON must be an array of article objects or one object")
     for number, record in enumerate(data, 1):
-        yield number, _guarded(record)
+        yield NumberedResult(number, _guarded(record))
 
 
-def parse_jsonl(text: str) -> Iterator[tuple[int, Article | ParseError]]:
+def parse_jsonl(text: str) -> Iterator[NumberedResult]:
     """Records of a JSON Lines file, numbered by line; blank lines are skipped."""
     for number, line in enumerate(text.split("\n"), 1):
         if not line.strip():
@@ -38,9 +39,9 @@ def parse_jsonl(text: str) -> Iterator[tuple[int, Article | ParseError]]:
         try:
             record = json.loads(line)
         except (ValueError, RecursionError) as exc:
-            yield number, ParseError(f"invalid JSON: {exc}")
+            yield NumberedResult(number, ParseError(f"invalid JSON: {exc}"))
             continue
-        yield number, _guarded(record)
+        yield NumberedResult(number, _guarded(record))
 
 
 def _guarded(record: Any) -> Article | ParseError:

@@ -1,0 +1,272 @@
+"""Collecting what a web page states about itself: JSON-LD, OpenGraph and other meta tags,
+canonical links, its visible headings, <time> elements and printed bylines.
+
+Pure functions of an lxml tree: no I/O, no trafilatura. Every claim is kept, in order of trust;
+titles.py, dates.py and authors.py choose among them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from newscli.parsing.pagemeta.authors import read_bylines
+from newscli.parsing.pagemeta.elements import in_chrome, visible_text
+from newscli.parsing.pagemeta.strings import hostname, is_url, one_line
+
+# JSON-LD types that describe the article itself (NewsArticle, BlogPosting, ReportageNewsArticle...).
+_ARTICLE_TYPE = re.compile(r"(?:Article|Posting|^Report|^CreativeWork\w*|^Recipe|^Review)$")
+_PAGE_TYPE = re.compile(r"WebPage$")
+META_TITLES = ("og:title", "twitter:title", "title", "dc.title", "sailthru.title", "parsely-title")
+META_SITES = ("og:site_name", "application-name", "publisher", "dc.publisher", "article:publisher")
+META_AUTHORS = (
+    "author", "article:author", "sailthru.author", "parsely-author", "dc.creator", "citation_author",
+    "byl", "byline", "og:article:author",
+)
+META_DATES = (
+    "article:published_time", "og:article:published_time", "datepublished", "published_time",
+    "publish-date", "publish_date", "publishdate", "pubdate", "publication_date", "date",
+    "dc.date.issued", "dc.date", "dcterms.issued", "dcterms.created", "sailthru.date",
+    "parsely-pub-date", "citation_publication_date", "citation_date", "originalpublicationdate",
+)
+META_TAGS = ("article:tag", "news_keywords")
+META_SECTIONS = ("article:section", "parsely-section")
+META_DESCRIPTIONS = ("og:description", "description", "twitter:description")
+META_LANGUAGES = ("og:locale", "content-language", "language", "dc.language")
+META_URLS = ("og:url", "twitter:url")
+
+
+@dataclass
+class PageFacts:
+    """Every claim a page makes about itself, in order of trust within each field."""
+
+    titles: list[str] = field(default_factory=list)  # JSON-LD headline, og:title, ..., <title> last
+    html_title: str | None = None
+    headings: list[str] = field(default_factory=list)  # visible h1s, then h2s, then headline-classed
+    first_h1s: list[str] = field(default_factory=list)  # h1s outside nav/aside/footer
+    site_names: list[str] = field(default_factory=list)  # as the page declares them
+    hosts: list[str] = field(default_factory=list)  # `example.com` and `example` from its URL
+    person_authors: list[str] = field(default_factory=list)  # JSON-LD Person names (article, then page)
+    meta_authors: list[str] = field(default_factory=list)  # meta tags, one entry per tag
+    bylines: list[str] = field(default_factory=list)  # rel=author and author-page links, "By X" lines
+    org_authors: list[str] = field(default_factory=list)  # JSON-LD Organization authors
+    dates: list[str] = field(default_factory=list)  # JSON-LD article dates, meta tags, <time>
+    page_dates: list[str] = field(default_factory=list)  # JSON-LD WebPage dates: weaker
+    modified: str | None = None
+    urls: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+    description: str | None = None
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class MetaRule:
+    """Where a meta tag's content goes: appended to a list field, or kept if the field is unset."""
+
+    field: str
+    first_only: bool = False  # a single-valued field: the first claim wins
+    urls_only: bool = False  # content that is not a URL is ignored
+
+
+def _rules(keys: tuple[str, ...], rule: MetaRule) -> dict[str, MetaRule]:
+    return dict.fromkeys(keys, rule)
+
+
+# Meta tag key (property, name, itemprop or http-equiv; lower case) -> the PageFacts field it fills.
+META_RULES: dict[str, MetaRule] = {
+    **_rules(META_TITLES, MetaRule("titles")),
+    **_rules(META_SITES, MetaRule("site_names")),
+    **_rules(META_AUTHORS, MetaRule("meta_authors")),
+    **_rules(META_DATES, MetaRule("dates")),
+    **_rules(META_TAGS, MetaRule("tags")),
+    **_rules(META_SECTIONS, MetaRule("sections")),
+    **_rules(META_DESCRIPTIONS, MetaRule("description", first_only=True)),
+    **_rules(META_LANGUAGES, MetaRule("languages")),
+    **_rules(META_URLS, MetaRule("urls", urls_only=True)),
+    "og:image": MetaRule("image", first_only=True),
+    "article:modified_time": MetaRule("modified", first_only=True),
+}
+
+
+def read_page_facts(tree: Any) -> PageFacts:
+    """Collect the page's claims about itself from an lxml.html tree."""
+    facts = PageFacts()
+    _read_json_ld(tree, facts)
+    _read_meta_tags(tree, facts)
+    _read_links(tree, facts)
+    _read_headings(tree, facts)
+    _read_times(tree, facts)
+    facts.bylines.extend(read_bylines(tree))
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if lang:
+        facts.languages.insert(0, lang)
+    title = tree.findtext(".//title")
+    if title and title.strip():
+        facts.html_title = one_line(title)
+        facts.titles.append(facts.html_title)
+    host = next(filter(None, map(hostname, facts.urls)), None)
+    if host:
+        facts.hosts = [host, host.split(".")[-2] if "." in host else host]
+    return facts
+
+
+# --- JSON-LD ------------------------------------------------------------------------------------
+
+
+def _read_json_ld(tree: Any, facts: PageFacts) -> None:
+    nodes = list(_json_ld_nodes(tree))
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str) and len(n) > 1}
+    pages = []
+    for node in nodes:
+        types = _types(node)
+        if any(_ARTICLE_TYPE.search(t) for t in types):
+            _read_article_node(node, by_id, facts)
+        elif any(_PAGE_TYPE.search(t) for t in types):
+            pages.append(node)
+        elif any(t in ("WebSite", "NewsMediaOrganization") for t in types):
+            facts.site_names.extend(_strings(node.get("name")))
+    for page in pages:  # older Yoast puts the author and date on the WebPage, not the article
+        facts.page_dates.extend(_strings(page.get("datePublished")))
+        _read_authors(page, by_id, facts)
+
+
+def _read_article_node(node: dict[str, Any], by_id: dict[str, Any], facts: PageFacts) -> None:
+    facts.titles.extend(_strings(node.get("headline")))
+    _read_authors(node, by_id, facts)
+    for publisher in (_resolve(p, by_id) for p in _as_list(node.get("publisher"))):
+        facts.site_names.extend(_strings(publisher.get("name") if isinstance(publisher, dict) else publisher))
+    facts.dates.extend(_strings(node.get("datePublished")) or _strings(node.get("dateCreated")))
+    facts.modified = facts.modified or next(iter(_strings(node.get("dateModified"))), None)
+    facts.tags.extend(_strings(node.get("keywords")))
+    facts.sections.extend(_strings(node.get("articleSection")))
+    facts.languages.extend(_strings(node.get("inLanguage")))
+    facts.urls.extend(u for u in _strings(node.get("url")) if is_url(u))
+    facts.description = facts.description or next(iter(_strings(node.get("description"))), None)
+
+
+def _read_authors(node: dict[str, Any], by_id: dict[str, Any], facts: PageFacts) -> None:
+    for author in _as_list(node.get("author")) + _as_list(node.get("creator")):
+        author = _resolve(author, by_id)
+        if isinstance(author, dict):
+            target = facts.org_authors if "Organization" in _types(author) else facts.person_authors
+            target.extend(_strings(author.get("name")))
+        else:
+            facts.person_authors.extend(_strings(author))
+
+
+def _resolve(item: Any, by_id: dict[str, Any]) -> Any:
+    """A JSON-LD reference ({"@id": ...}) replaced by the node it points to, when the page has it."""
+    if isinstance(item, dict) and isinstance(item.get("@id"), str):
+        return by_id.get(item["@id"], item)
+    return item
+
+
+def _json_ld_nodes(tree: Any) -> Iterator[dict[str, Any]]:
+    """Every object in the page's JSON-LD blocks, @graph members included."""
+    for script in tree.iterfind(".//script[@type]"):
+        if script.get("type", "").strip().lower() != "application/ld+json":
+            continue
+        data = _load_json(script.text or "")
+        stack = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack[:0] = item
+            elif isinstance(item, dict):
+                yield item
+                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity", "itemListElement"))
+
+
+def _load_json(text: str) -> Any:
+    text = text.strip().removeprefix("<!--").removesuffix("-->").strip()
+    text = re.sub(r"^\s*//\s*<!\[CDATA\[|//\s*\]\]>\s*$", "", text)
+    for attempt in (text, re.sub(r",\s*([}\]])", r"\1", text)):  # trailing commas are common
+        try:
+            return json.loads(attempt, strict=False)
+        except (ValueError, RecursionError):
+            continue
+    return None
+
+
+def _types(node: dict[str, Any]) -> list[str]:
+    return [t for t in _as_list(node.get("@type")) if isinstance(t, str)]
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _strings(value: Any) -> list[str]:
+    """Text values of a JSON-LD field: a string, a list of them, or objects with a name or @id."""
+    out = []
+    for item in _as_list(value):
+        if isinstance(item, dict):
+            item = item.get("name") or item.get("@value") or item.get("@id")
+        if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
+            out.append(one_line(str(item)))
+    return out
+
+
+# --- markup -------------------------------------------------------------------------------------
+
+
+def _read_meta_tags(tree: Any, facts: PageFacts) -> None:
+    """Each meta tag's content into the field META_RULES names for its key."""
+    for meta in tree.iterfind(".//meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop")
+               or meta.get("http-equiv") or "").strip().lower()
+        content = meta.get("content")
+        rule = META_RULES.get(key)
+        if rule is None or not content or not content.strip():
+            continue
+        value = one_line(content)
+        if rule.urls_only and not is_url(value):
+            continue
+        if rule.first_only:
+            setattr(facts, rule.field, getattr(facts, rule.field) or value)
+        else:
+            getattr(facts, rule.field).append(value)
+
+
+def _read_links(tree: Any, facts: PageFacts) -> None:
+    for link in tree.iterfind(".//link[@rel]"):
+        rel = link.get("rel", "").lower().split()
+        href = (link.get("href") or "").strip()
+        if "canonical" in rel and is_url(href):
+            facts.urls.insert(0, href)
+
+
+def _read_headings(tree: Any, facts: PageFacts) -> None:
+    h1s = list(tree.iter("h1"))
+    facts.first_h1s = [t for t in (visible_text(h) for h in h1s if not in_chrome(h)) if t]
+    named = tree.xpath(
+        "//*[@itemprop='headline' or contains(@class, 'headline') or contains(@class, 'title')]"
+        "[not(self::h1 or self::h2 or self::meta or self::title or self::body or self::html)]"
+    )[:40]
+    h2s = list(tree.iter("h2"))[:20]
+    for element in h1s + h2s + named:
+        text = visible_text(element)
+        if text and len(text) <= 400:
+            facts.headings.append(text)
+
+
+def _read_times(tree: Any, facts: PageFacts) -> None:
+    """<time datetime> marked as the publication time, else the first one in the article."""
+    marked, inside = [], []
+    for time in tree.iter("time"):
+        value = time.get("datetime")
+        if not value or in_chrome(time):
+            continue
+        label = " ".join(filter(None, (time.get("itemprop"), time.get("class"))))
+        if time.get("pubdate") is not None or re.search(r"publish|datePublished|posted|created", label, re.I):
+            marked.append(value)
+        elif any(a.tag in ("article", "main") for a in time.iterancestors()):
+            inside.append(value)
+    facts.dates.extend(marked + inside[:1])

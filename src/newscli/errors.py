@@ -27,3 +27,8 @@ class DatabaseError(NewscliError):
 
 class ExportError(NewscliError):
     """An export could not be written: files in the way, a full disk, no permission."""
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong, in the system's words, for a message: "permission denied"."""
+    return (exc.strerror or str(exc)).lower()

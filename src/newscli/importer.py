@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newscli import __version__, dupes
-from newscli.errors import ParseError
+from newscli.errors import ParseError, os_reason
 from newscli.filestates import FileState, FileStates, fingerprint
 from newscli.models import Article
 from newscli.parsing import is_multi_record, parse_document
@@ -139,7 +139,7 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolu
     try:
         entries = sorted(os.scandir(path), key=lambda e: e.name)
     except OSError as exc:
-        yield Candidate(str(path), None, _os_reason(exc))
+        yield Candidate(str(path), None, os_reason(exc))
         return
     names = {e.name.lower() for e in entries}
     for entry in entries:
@@ -198,11 +198,7 @@ def _glob_pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
 def _stat_failure(path: Path, exc: OSError) -> str:
     if exc.errno == errno.ELOOP:
         return "symbolic link loop"
-    return "broken symbolic link" if path.is_symlink() else _os_reason(exc)
-
-
-def _os_reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()
+    return "broken symbolic link" if path.is_symlink() else os_reason(exc)
 
 
 def read_candidate(candidate: Candidate, max_size: int) -> bytes:
@@ -214,7 +210,7 @@ def read_candidate(candidate: Candidate, max_size: int) -> bytes:
             with open(candidate.path, "rb") as handle:
                 data = _read_capped(handle, max_size)
         except OSError as exc:
-            raise ParseError(_os_reason(exc)) from None
+            raise ParseError(os_reason(exc)) from None
     if len(data) > max_size:
         raise ParseError(f"file is larger than the {max_size:,}-byte limit (see --max-size)")
     return data
@@ -281,7 +277,7 @@ def _stream_jsonl(path: Path, max_size: int) -> Iterator[tuple[int, Article | Pa
                     except ParseError as exc:
                         yield number, exc
     except OSError as exc:
-        raise ParseError(_os_reason(exc)) from None
+        raise ParseError(os_reason(exc)) from None
 
 
 def _complete(article: Article, candidate: Candidate, options: Options, multi: bool) -> None:

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import SCRAPED, write
 from newscli import importer
-from newscli.importer import Options, import_paths
+from newscli.importer import Options, import_paths, pool, saving
 from newscli.migrations import MIGRATIONS
 from newscli.store import Store
 
@@ -171,7 +171,7 @@ def test_interrupted_batch_leaves_consistent_database(store, tmp_path, monkeypat
     for i in range(12):
         write(tmp_path, f"f{i:02}.txt", f"Title {i}\n\nBody number {i}.\n")
     monkeypatch.setattr(importer, "BATCH_SIZE", 5)
-    real = importer._BatchSaver.save
+    real = saving._BatchSaver.save
     calls = {"n": 0}
 
     def interrupt_on_eighth(*args, **kwargs):
@@ -180,11 +180,11 @@ def test_interrupted_batch_leaves_consistent_database(store, tmp_path, monkeypat
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importer._BatchSaver, "save", interrupt_on_eighth)
+    monkeypatch.setattr(saving._BatchSaver, "save", interrupt_on_eighth)
     report = import_paths(store, [str(tmp_path)])
     assert report.interrupted and report.imported == 5
     assert store.count() == 5 == fts_count(store, "body")
-    monkeypatch.setattr(importer._BatchSaver, "save", real)
+    monkeypatch.setattr(saving._BatchSaver, "save", real)
     again = import_paths(store, [str(tmp_path)])
     assert (again.imported, again.unchanged) == (7, 5)
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -224,8 +224,8 @@ def test_json_lines_stream_with_the_limit_per_line(store, tmp_path):
 
 
 def test_json_lines_among_many_files_keep_their_order(store, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "PARALLEL_FROM", 4)
-    monkeypatch.setattr(importer, "CHUNK", 2)
+    monkeypatch.setattr(pool, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(pool, "CHUNK", 2)
     for i in range(6):
         write(tmp_path, f"a{i}.txt", f"File {i}\n\nBody {i}.\n")
     write(tmp_path, "a3x.jsonl", '{"title": "Record", "body": "From lines."}\n')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from conftest import SCRAPED, write
 from newscli import importer
-from newscli.importer import Options, import_paths, pool, saving
+from newscli.errors import os_reason
+from newscli.importer import DEFAULT_GLOBS, Options, import_paths, iter_candidates, pool, saving
 from newscli.migrations import MIGRATIONS
 from newscli.store import Store
 
@@ -232,3 +234,18 @@ def test_json_lines_among_many_files_keep_their_order(store, tmp_path, monkeypat
     report = import_paths(store, [str(tmp_path)])
     assert (report.imported, report.failed) == (7, 0)
     assert store.resolve("record")["path"].endswith("a3x.jsonl")
+
+
+def test_what_a_parse_worker_runs_and_returns_crosses_processes(tmp_path):
+    write(tmp_path, "a.txt", "Title\n\nBody.\n")
+    chunk = list(iter_candidates([str(tmp_path)], DEFAULT_GLOBS))
+    for function in (pool.parse_chunk, pool.ignore_interrupts):  # by name: top level of its module
+        assert pickle.loads(pickle.dumps(function)) is function
+    [(candidate, [outcome])] = pickle.loads(pickle.dumps(pool.parse_chunk(chunk, Options())))
+    assert candidate.name.endswith("a.txt") and not outcome.multi_record
+    assert outcome.label == candidate.name and outcome.result.title == "Title"
+
+
+def test_os_reason_is_the_system_wording_in_lower_case():
+    assert os_reason(PermissionError(13, "Permission denied")) == "permission denied"
+    assert os_reason(OSError("Disk Said No")) == "disk said no"  # no strerror: the message

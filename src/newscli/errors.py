@@ -1,4 +1,7 @@
-"""One exception tree: the command layer maps these to a one-line message and an exit code."""
+"""One exception tree: the command layer maps these to a one-line message and an exit code.
+
+Also the one wording of an OSError that such messages use (os_reason).
+"""
 
 
 class NewscliError(Exception):

@@ -51,9 +51,9 @@ def import_paths(
     states = FileStates(store.conn, _options_fingerprint(options), time.time_ns())
     try:
         found = iter_candidates(paths, options.globs)
-        changed = _skip_unchanged(found, states, report, progress)
+        to_read = _skip_unchanged(found, states, report, progress)
         # stdin can only be read by this process
-        parsed = parse_candidates(changed, options, batch_size=BATCH_SIZE, parallel=STDIN not in paths)
+        parsed = parse_candidates(to_read, options, batch_size=BATCH_SIZE, parallel=STDIN not in paths)
         for batch in _batches(_to_save(parsed, report, progress), BATCH_SIZE):
             save_batch(store, batch, report, options.dry_run, states)
     except KeyboardInterrupt:

@@ -1,8 +1,9 @@
 """Find the files to import under the paths given, and read them with the size cap.
 
-The walk recurses into folders in a stable order and never hangs: it skips hidden entries and
-the asset folders of saved web pages, visits a folder once however many links lead to it, and
-names each file it cannot read rather than stopping.
+The walk recurses into folders in a stable order and never hangs: inside a folder it skips
+hidden entries, the files no glob takes and the asset folders of saved web pages; under each
+path given it visits a folder once however many links lead to it; and it names each file it
+cannot read rather than stopping.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolu
         return
     names = {e.name.lower() for e in entries}
     for entry in entries:
-        if entry.name.startswith(".") or _page_assets(entry, names):
+        if entry.name.startswith(".") or _is_page_assets(entry, names):
             continue
         child = os.path.join(absolute, entry.name)  # abspath() asks for the cwd each time
         if _is_dir(entry):
@@ -123,7 +124,7 @@ def _file_candidate(path: Path, info: os.stat_result, absolute: str) -> Candidat
     return Candidate(str(path), None, "not a regular file (a FIFO, socket or device)")
 
 
-def _page_assets(entry: os.DirEntry[str], names: set[str]) -> bool:
+def _is_page_assets(entry: os.DirEntry[str], names: set[str]) -> bool:
     """A saved page's asset folder, next to the page it belongs to."""
     for suffix in PAGE_ASSET_SUFFIXES:
         page = entry.name[: -len(suffix)].lower()

@@ -56,6 +56,7 @@ def import_paths(
         parsed = parse_candidates(to_read, options, batch_size=BATCH_SIZE, parallel=STDIN not in paths)
         for batch in _batches(_to_save(parsed, report, progress), BATCH_SIZE):
             save_batch(store, batch, report, options.dry_run, states)
+            del batch  # its articles can go while the next batch gathers (2,000 of them: MBs)
     except KeyboardInterrupt:
         report.interrupted = True
     return report

@@ -73,7 +73,7 @@ def _skip_unchanged(
     """The candidates to read: a file whose size and mtime are as last imported is counted
     unchanged without being opened."""
     for candidate in candidates:
-        state = candidate.state()
+        state = candidate.file_state()
         if state is not None and states.unchanged(state):
             report.add("unchanged")
             if progress:
@@ -91,7 +91,7 @@ def _to_save(
             if isinstance(result, str):
                 report.fail(label, result)
             else:
-                state = None if multi_record else candidate.state()
+                state = None if multi_record else candidate.file_state()
                 yield PendingArticle(label, result, multi_record, state)
         if progress:
             progress(candidate.name)

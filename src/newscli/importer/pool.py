@@ -88,10 +88,10 @@ def _in_order(
     small import.
     """
     queue: deque[AsyncResult[list[ParsedFile]] | DoneHere] = deque()
-    full = max(4 * workers, batch_size // CHUNK + 2 * workers)
-    returned = 0
+    widest = max(4 * workers, batch_size // CHUNK + 2 * workers)
+    chunks_back = 0
     while True:
-        window = min(full, 2 * workers + 2 * returned)
+        window = min(widest, 2 * workers + 2 * chunks_back)
         while len(queue) < window and (task := next(tasks, None)) is not None:
             queue.append(DoneHere(task, options) if isinstance(task, Candidate)
                          else pool.apply_async(parse_chunk, (task, options)))
@@ -101,7 +101,7 @@ def _in_order(
             queue.append(DoneHere(task, options))
             continue
         done = queue.popleft()
-        returned += not isinstance(done, DoneHere)
+        chunks_back += not isinstance(done, DoneHere)
         yield from done.get()
 
 
@@ -114,9 +114,11 @@ class DoneHere:
         self.parsed = None if isinstance(task, Candidate) else parse_chunk(task, options)
 
     def ready(self) -> bool:
+        """As AsyncResult.ready: done already, or done when asked."""
         return True
 
     def get(self) -> Iterable[ParsedFile]:
+        """As AsyncResult.get: the files and what they parsed to."""
         if isinstance(self.task, Candidate):
             return [(self.task, parse_candidate(self.task, self.options))]
         return self.parsed or []

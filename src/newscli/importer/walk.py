@@ -40,7 +40,7 @@ class Candidate:
     mtime_ns: int | None = None
     absolute: str | None = None
 
-    def state(self) -> FileState | None:
+    def file_state(self) -> FileState | None:
         """(absolute path, size, mtime) as the walk saw it; None for stdin and errors."""
         if self.path is None or self.size is None or self.mtime_ns is None:
             return None
@@ -61,6 +61,7 @@ def iter_candidates(paths: Iterable[str], globs: tuple[str, ...]) -> Iterator[Ca
 
 
 def _expand(raw: str) -> list[Path]:
+    """The path if it exists, else what it matches as a shell glob (nothing for a plain name)."""
     path = Path(raw).expanduser()
     if os.path.lexists(path) or not any(c in raw for c in "*?["):
         return [path] if os.path.lexists(path) else []
@@ -71,6 +72,8 @@ def _expand(raw: str) -> list[Path]:
 
 def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolute: str, *,
           explicit: bool) -> Iterator[Candidate]:
+    """The candidates at or under path; one named by the user (explicit) is taken whatever the
+    globs. seen holds the folders visited, by device and inode."""
     try:
         info = os.stat(path)
     except OSError as exc:
@@ -108,6 +111,7 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
 
 
 def _found_file(path: Path, absolute: str) -> Candidate:
+    """A file met in a folder: stat it (following links) now."""
     try:
         return _file_candidate(path, os.stat(path), absolute)
     except OSError as exc:
@@ -115,10 +119,12 @@ def _found_file(path: Path, absolute: str) -> Candidate:
 
 
 def _unreadable(path: Path, exc: OSError) -> Candidate:
+    """A path stat could not follow, with the reason in words."""
     return Candidate(str(path), None, _stat_failure(path, exc))
 
 
 def _file_candidate(path: Path, info: os.stat_result, absolute: str) -> Candidate:
+    """A regular file to read; anything else (a FIFO, a device) would block or never end."""
     if stat.S_ISREG(info.st_mode):
         return Candidate(str(path), path, None, info.st_size, info.st_mtime_ns, absolute)
     return Candidate(str(path), None, "not a regular file (a FIFO, socket or device)")

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from conftest import SCRAPED, write
 from newscli import importer
-from newscli.importer import Options, import_paths
-from newscli.models import count_words, normalise_text
+from newscli.importer import Options, import_paths, parse, pool, saving
+from newscli.models import Article, count_words, normalise_text
 from newscli.parsing.dates import normalise_date
 from newscli.store import FTS_INSERT_TRIGGER, Store
 
@@ -42,13 +42,13 @@ def old_file(folder: Path, name: str, text: str) -> Path:
 def reads(monkeypatch) -> list[str]:
     """The names of the files the importer actually opens."""
     seen: list[str] = []
-    real = importer.read_candidate
+    real = parse.read_candidate
 
     def spy(candidate, max_size):
         seen.append(Path(candidate.name).name)
         return real(candidate, max_size)
 
-    monkeypatch.setattr(importer, "read_candidate", spy)
+    monkeypatch.setattr(parse, "read_candidate", spy)
     return seen
 
 
@@ -174,13 +174,13 @@ def test_insert_trigger_is_back_after_batches_dry_runs_and_failures(store, tmp_p
         raise RuntimeError("disk on fire")
 
     write(tmp_path, "b.txt", "Beta\n\nBody.\n")
-    monkeypatch.setattr(importer._BatchSaver, "save", broken)
+    monkeypatch.setattr(saving._BatchSaver, "save", broken)
     with pytest.raises(RuntimeError):
         import_paths(store, [str(tmp_path)])
     assert trigger()
     # Rows written by anyone else are still indexed by the trigger.
     with store.transaction():
-        store.insert(importer.Article(title="By hand", body="handwritten"), "by-hand", "now")
+        store.insert(Article(title="By hand", body="handwritten"), "by-hand", "now")
     assert fts_count(store, "handwritten") == 1
     fts_ok(store)
 
@@ -204,8 +204,8 @@ def test_parallel_parsing_stores_what_sequential_parsing_stores(tmp_path, monkey
     write(tmp_path / "in", "broken.md", "---\ntitle: [x\n---\nbody")
 
     def archive(name: str, parallel_from: int) -> list[tuple]:
-        monkeypatch.setattr(importer, "PARALLEL_FROM", parallel_from)
-        monkeypatch.setattr(importer, "CHUNK", 4)
+        monkeypatch.setattr(pool, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(pool, "CHUNK", 4)
         store = Store.open(tmp_path / name)
         report = import_paths(store, [str(tmp_path / "in")])
         assert (report.imported, report.failed) == (60, 1)

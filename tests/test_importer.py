@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 from pathlib import Path
 
@@ -10,7 +11,8 @@ import pytest
 
 from conftest import SCRAPED, write
 from newscli import importer
-from newscli.importer import Options, import_paths
+from newscli.errors import os_reason
+from newscli.importer import DEFAULT_GLOBS, Options, import_paths, iter_candidates, pool, saving
 from newscli.store import Store
 from newscli.store.migrations import MIGRATIONS
 
@@ -171,7 +173,7 @@ def test_interrupted_batch_leaves_consistent_database(store, tmp_path, monkeypat
     for i in range(12):
         write(tmp_path, f"f{i:02}.txt", f"Title {i}\n\nBody number {i}.\n")
     monkeypatch.setattr(importer, "BATCH_SIZE", 5)
-    real = importer._BatchSaver.save
+    real = saving._BatchSaver.save
     calls = {"n": 0}
 
     def interrupt_on_eighth(*args, **kwargs):
@@ -180,11 +182,11 @@ def test_interrupted_batch_leaves_consistent_database(store, tmp_path, monkeypat
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(importer._BatchSaver, "save", interrupt_on_eighth)
+    monkeypatch.setattr(saving._BatchSaver, "save", interrupt_on_eighth)
     report = import_paths(store, [str(tmp_path)])
     assert report.interrupted and report.imported == 5
     assert store.count() == 5 == fts_count(store, "body")
-    monkeypatch.setattr(importer._BatchSaver, "save", real)
+    monkeypatch.setattr(saving._BatchSaver, "save", real)
     again = import_paths(store, [str(tmp_path)])
     assert (again.imported, again.unchanged) == (7, 5)
     assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -224,11 +226,26 @@ def test_json_lines_stream_with_the_limit_per_line(store, tmp_path):
 
 
 def test_json_lines_among_many_files_keep_their_order(store, tmp_path, monkeypatch):
-    monkeypatch.setattr(importer, "PARALLEL_FROM", 4)
-    monkeypatch.setattr(importer, "CHUNK", 2)
+    monkeypatch.setattr(pool, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(pool, "CHUNK", 2)
     for i in range(6):
         write(tmp_path, f"a{i}.txt", f"File {i}\n\nBody {i}.\n")
     write(tmp_path, "a3x.jsonl", '{"title": "Record", "body": "From lines."}\n')
     report = import_paths(store, [str(tmp_path)])
     assert (report.imported, report.failed) == (7, 0)
     assert store.resolve("record")["path"].endswith("a3x.jsonl")
+
+
+def test_what_a_parse_worker_runs_and_returns_crosses_processes(tmp_path):
+    write(tmp_path, "a.txt", "Title\n\nBody.\n")
+    chunk = list(iter_candidates([str(tmp_path)], DEFAULT_GLOBS))
+    for function in (pool.parse_chunk, pool.ignore_interrupts):  # by name: top level of its module
+        assert pickle.loads(pickle.dumps(function)) is function
+    [(candidate, [outcome])] = pickle.loads(pickle.dumps(pool.parse_chunk(chunk, Options())))
+    assert candidate.name.endswith("a.txt") and not outcome.multi_record
+    assert outcome.label == candidate.name and outcome.result.title == "Title"
+
+
+def test_os_reason_is_the_system_wording_in_lower_case():
+    assert os_reason(PermissionError(13, "Permission denied")) == "permission denied"
+    assert os_reason(OSError("Disk Said No")) == "disk said no"  # no strerror: the message

@@ -1,4 +1,7 @@
-"""One exception tree: the command layer maps these to a one-line message and an exit code."""
+"""One exception tree: the command layer maps these to a one-line message and an exit code.
+
+Also the one wording of an OSError that such messages use (os_reason).
+"""
 
 
 class NewscliError(Exception):
@@ -27,3 +30,8 @@ class DatabaseError(NewscliError):
 
 class ExportError(NewscliError):
     """An export could not be written: files in the way, a full disk, no permission."""
+
+
+def os_reason(exc: OSError) -> str:
+    """What went wrong, in the system's words, for a message: "permission denied"."""
+    return (exc.strerror or str(exc)).lower()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from newscli.errors import ExportError, NotFound
+from newscli.errors import ExportError, NotFound, os_reason
 from newscli.models import ALL_FIELDS
 from newscli.store import SLUG_MAX, Filters, Store
 
@@ -231,7 +231,7 @@ def _make_folder(directory: Path) -> None:
         raise ExportError(f"cannot make folder {directory}: a file of that name is in the way"
                           ) from None
     except OSError as exc:
-        raise ExportError(f"cannot make folder {directory}: {_reason(exc)}") from None
+        raise ExportError(f"cannot make folder {directory}: {os_reason(exc)}") from None
 
 
 def _check_target(store: Store, path: Path, force: bool) -> None:
@@ -272,7 +272,7 @@ def atomic_file(path: Path, *, durable: bool = False) -> Iterator[BinaryIO]:
         os.replace(temp, path)
     except OSError as exc:
         _remove(temp)
-        raise ExportError(f"cannot write {path}: {_reason(exc)}") from None
+        raise ExportError(f"cannot write {path}: {os_reason(exc)}") from None
     except BaseException:
         _remove(temp)
         raise
@@ -283,7 +283,3 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
     except OSError:
         pass  # the original error is the one to report
-
-
-def _reason(exc: OSError) -> str:
-    return (exc.strerror or str(exc)).lower()

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from newscli.errors import QueryError
+from newscli.models import Filters
 from newscli.query.dates import parse_date_bound
 from newscli.query.fts import all_of, any_of, boost_phrase, check, group, to_fts
 from newscli.query.parser import AllOf, Facet, Node, Not, parse_tree
-from newscli.models import Filters
 
 
 @dataclass

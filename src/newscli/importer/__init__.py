@@ -1,0 +1,109 @@
+"""Walk paths, parse files, save articles in batches; returns a report and never prints.
+
+The steps, one module each: ``walk`` finds the files and reads them under the size cap,
+``parse`` turns one file into articles, ``pool`` parses many on every core, ``saving``
+writes them a batch per transaction, ``report`` counts what happened. ``import_paths``
+below runs them in that order.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+
+from newscli import __version__
+from newscli.importer.options import DEFAULT_GLOBS, DEFAULT_MAX_SIZE, Options
+from newscli.importer.parse import ParseOutcome, parse_candidate
+from newscli.importer.pool import ParsedFile, parse_candidates
+from newscli.importer.report import OUTCOMES, Failure, Report
+from newscli.importer.saving import PendingArticle, save_batch, save_known
+from newscli.importer.walk import STDIN, Candidate, iter_candidates
+from newscli.slugs import make_slug
+from newscli.store import Store
+from newscli.store.filestates import FileStates, fingerprint
+
+# What the rest of newscli uses. Tuning constants and read_candidate are patched by tests in
+# the module that reads them (importer.pool, importer.parse): a copy here would change nothing.
+__all__ = [
+    "BATCH_SIZE", "DEFAULT_GLOBS", "DEFAULT_MAX_SIZE", "OUTCOMES", "STDIN", "Candidate", "Failure",
+    "Options", "ParseOutcome", "ParsedFile", "PendingArticle", "Report", "import_paths",
+    "iter_candidates", "make_slug", "parse_candidate", "parse_candidates", "save_batch",
+    "save_known",
+]
+
+# Articles per transaction: each commit also writes a segment of the full-text index, and
+# fewer, larger segments are cheaper to build; an interrupted import loses at most one batch.
+BATCH_SIZE = 2000
+
+Progress = Callable[[str], None]  # told the name of each file as it is done with
+
+
+def import_paths(
+    store: Store,
+    paths: Iterable[str],
+    options: Options | None = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Import every article found under paths; Ctrl-C keeps what whole batches stored."""
+    options = options or Options()
+    paths = list(paths)
+    report = Report()
+    states = FileStates(store.conn, _options_fingerprint(options), time.time_ns())
+    try:
+        found = iter_candidates(paths, options.globs)
+        to_read = _skip_unchanged(found, states, report, progress)
+        # stdin can only be read by this process
+        parsed = parse_candidates(to_read, options, batch_size=BATCH_SIZE, parallel=STDIN not in paths)
+        for batch in _batches(_to_save(parsed, report, progress), BATCH_SIZE):
+            save_batch(store, batch, report, options.dry_run, states)
+            del batch  # its articles can go while the next batch gathers (2,000 of them: MBs)
+    except KeyboardInterrupt:
+        report.interrupted = True
+    return report
+
+
+def _options_fingerprint(options: Options) -> str:
+    """What a file's remembered state is valid for: a file imported otherwise is read again."""
+    return fingerprint(__version__, options.source, options.tags, options.max_size)
+
+
+def _skip_unchanged(
+    candidates: Iterable[Candidate], states: FileStates, report: Report, progress: Progress | None
+) -> Iterator[Candidate]:
+    """The candidates to read: a file whose size and mtime are as last imported is counted
+    unchanged without being opened."""
+    for candidate in candidates:
+        state = candidate.file_state()
+        if state is not None and states.unchanged(state):
+            report.add("unchanged")
+            if progress:
+                progress(candidate.name)
+        else:
+            yield candidate
+
+
+def _to_save(
+    parsed: Iterable[ParsedFile], report: Report, progress: Progress | None
+) -> Iterator[PendingArticle]:
+    """The articles parsed, ready to save; what failed goes in the report."""
+    for candidate, outcomes in parsed:
+        for label, result, multi_record in outcomes:
+            if isinstance(result, str):
+                report.fail(label, result)
+            else:
+                state = None if multi_record else candidate.file_state()
+                yield PendingArticle(label, result, multi_record, state)
+        if progress:
+            progress(candidate.name)
+
+
+def _batches(pending: Iterable[PendingArticle], size: int) -> Iterator[list[PendingArticle]]:
+    """Runs of size articles, and what is left at the end."""
+    batch: list[PendingArticle] = []
+    for article in pending:
+        batch.append(article)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,19 @@
+"""What the user asked of an import: which files, what to add to each article, a dry run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_GLOBS = ("*.txt", "*.md", "*.markdown", "*.json", "*.jsonl", "*.html", "*.htm")
+DEFAULT_MAX_SIZE = 10 * 1024 * 1024
+
+
+@dataclass
+class Options:
+    """The import command's options: globs, --source, --tag, --dry-run and --max-size."""
+
+    globs: tuple[str, ...] = DEFAULT_GLOBS
+    source: str | None = None
+    tags: tuple[str, ...] = ()
+    dry_run: bool = False
+    max_size: int = DEFAULT_MAX_SIZE

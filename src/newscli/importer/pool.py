@@ -1,0 +1,160 @@
+"""Parse many files on every core, in the walk's order, while this process saves.
+
+Worker processes parse chunks of files; when the oldest chunk is not back yet, this process
+parses the next one itself rather than wait. Ctrl-C is left to this process alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from newscli.importer.options import Options
+from newscli.importer.parse import ParseOutcome, is_streamed, parse_candidate
+from newscli.importer.saving import prepare
+from newscli.importer.walk import Candidate
+from newscli.models import Article
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import AsyncResult, Pool
+
+# Parsing moves to worker processes (see worker_count) when there are at least this many files:
+# below it, starting them costs more than they save.
+PARALLEL_FROM = 400
+CHUNK = 50  # files per task sent to a worker
+
+ParsedFile = tuple[Candidate, Iterable[ParseOutcome]]  # a file and what it parsed to
+Task = Candidate | list[Candidate]  # a streamed file, or a chunk of files
+
+
+def parse_candidates(
+    candidates: Iterable[Candidate], options: Options, *, batch_size: int, parallel: bool = True
+) -> Iterator[ParsedFile]:
+    """Each candidate with what it parses to, in order; many files are parsed on every core.
+
+    In parallel, the workers keep about batch_size files ahead: they parse the next batch
+    while this process saves one.
+    """
+    iterator = iter(candidates)
+    head = list(itertools.islice(iterator, PARALLEL_FROM))
+    workers = worker_count()
+    if not parallel or len(head) < PARALLEL_FROM or workers < 1:
+        for candidate in itertools.chain(head, iterator):
+            yield candidate, parse_candidate(candidate, options)
+        return
+    yield from _parse_in_workers(itertools.chain(head, iterator), options, workers, batch_size)
+
+
+def worker_count() -> int:
+    """One parse worker per core but one: this process needs a core of its own to write.
+
+    Writing (the index, the near-duplicate buckets) costs about as much per article as
+    parsing: on two cores, a second worker only takes turns with this process, and its memory.
+    """
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return cores - 1
+
+
+def _parse_in_workers(
+    candidates: Iterator[Candidate], options: Options, workers: int, batch_size: int
+) -> Iterator[ParsedFile]:
+    """Parse in worker processes, about a batch ahead, results in the walk's order."""
+    import multiprocessing
+
+    # fork: the worker starts with this process's modules loaded, where forkserver runs two more
+    # processes (the server and a resource tracker, 25 MB) and imports everything again. The
+    # worker never touches the inherited database connection, and leaves by os._exit.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    with context.Pool(workers, initializer=ignore_interrupts) as pool:
+        yield from _in_order(pool, _tasks(candidates), options, workers, batch_size)
+
+
+def _in_order(
+    pool: Pool, tasks: Iterator[Task], options: Options, workers: int, batch_size: int
+) -> Iterator[ParsedFile]:
+    """Hand tasks to the workers, or do them here when the oldest is not back; yield in order.
+
+    Saving and parsing cost about the same per article, so neither side idles. While this
+    process saves a batch, the workers parse the next one: a batch's worth of files stays in
+    flight, or they sit idle through every save. The window opens as the workers return
+    chunks: handed everything at once, they would leave this process nothing to parse in a
+    small import.
+    """
+    queue: deque[AsyncResult[list[ParsedFile]] | DoneHere] = deque()
+    widest = max(4 * workers, batch_size // CHUNK + 2 * workers)
+    chunks_back = 0
+    while True:
+        window = min(widest, 2 * workers + 2 * chunks_back)
+        while len(queue) < window and (task := next(tasks, None)) is not None:
+            queue.append(DoneHere(task, options) if isinstance(task, Candidate)
+                         else pool.apply_async(parse_chunk, (task, options)))
+        if not queue:
+            return
+        if not queue[0].ready() and (task := next(tasks, None)) is not None:
+            queue.append(DoneHere(task, options))
+            continue
+        done = queue.popleft()
+        chunks_back += not isinstance(done, DoneHere)
+        yield from done.get()
+
+
+class DoneHere:
+    """A task this process does itself, in its place in the queue: a chunk of files, parsed now,
+    or a JSON Lines file, read a line at a time only when every file before it has been saved."""
+
+    def __init__(self, task: Task, options: Options):
+        self.task, self.options = task, options
+        self.parsed = None if isinstance(task, Candidate) else parse_chunk(task, options)
+
+    def ready(self) -> bool:
+        """As AsyncResult.ready: done already, or done when asked."""
+        return True
+
+    def get(self) -> Iterable[ParsedFile]:
+        """As AsyncResult.get: the files and what they parsed to."""
+        if isinstance(self.task, Candidate):
+            return [(self.task, parse_candidate(self.task, self.options))]
+        return self.parsed or []
+
+
+def _tasks(candidates: Iterator[Candidate]) -> Iterator[Task]:
+    """Chunks of files for the workers, and the streamed files (alone) in their place."""
+    chunk: list[Candidate] = []
+    for candidate in candidates:
+        if is_streamed(candidate):
+            if chunk:
+                yield chunk
+            yield candidate
+            chunk = []
+            continue
+        chunk.append(candidate)
+        if len(chunk) == CHUNK:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def parse_chunk(chunk: list[Candidate], options: Options) -> list[ParsedFile]:
+    """What a worker runs: parse a chunk of files, and prepare each article for saving."""
+    parsed: list[ParsedFile] = [(c, list(parse_candidate(c, options))) for c in chunk]
+    for _candidate, outcomes in parsed:
+        for outcome in outcomes:
+            if isinstance(outcome.result, Article):
+                prepare(outcome.result)
+    return parsed
+
+
+def ignore_interrupts() -> None:
+    """A worker's start: Ctrl-C reaches every process in the group, and the main process
+    alone decides what to keep."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

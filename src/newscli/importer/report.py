@@ -1,0 +1,41 @@
+"""What an import did: counts by outcome, the files that failed and why, notes on the rest."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+OUTCOMES = ("imported", "updated", "unchanged", "duplicates", "failed")
+
+
+@dataclass
+class Failure:
+    """A file or record that could not be imported, and the reason in words."""
+
+    path: str
+    error: str
+
+
+@dataclass
+class Report:
+    """Counts by outcome (see OUTCOMES), failures, notes, and whether Ctrl-C ended the import."""
+
+    imported: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    failed: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    interrupted: bool = False
+
+    def add(self, outcome: str) -> None:
+        setattr(self, outcome, getattr(self, outcome) + 1)
+
+    def fail(self, path: str, error: str) -> None:
+        self.failed += 1
+        self.failures.append(Failure(path, error))
+
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {name: getattr(self, name) for name in OUTCOMES}
+        data["failures"] = [{"path": f.path, "error": f.error} for f in self.failures]
+        return data

@@ -1,0 +1,157 @@
+"""Save parsed articles in batches, one transaction each, telling new, updated and duplicate apart."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any, NamedTuple
+
+from newscli import dupes
+from newscli.importer.report import Report
+from newscli.importer.slugs import base_slug
+from newscli.models import Article
+from newscli.store import Store, now_iso, stored_matches
+from newscli.store.filestates import FileState, FileStates
+
+
+class PendingArticle(NamedTuple):
+    """An article parsed and waiting for its batch to be saved."""
+
+    label: str  # how the report names it: the file, or file:N for a record
+    article: Article
+    multi_record: bool  # a record of a multi-article file, matched to earlier imports by slug
+    file_state: FileState | None  # remembered once saved, so an unchanged file is skipped next time
+
+
+class _DryRun(Exception):
+    """Raised inside a transaction to roll a dry run back."""
+
+
+def save_batch(
+    store: Store,
+    batch: list[PendingArticle],
+    report: Report,
+    dry_run: bool,
+    states: FileStates | None = None,
+) -> None:
+    """Save a batch in one transaction; a dry run does the same work and rolls it back."""
+    if not batch:
+        return
+    outcomes: list[str] = []
+    stored: list[FileState] = []
+    try:
+        with store.transaction(), store.deferred_fts():
+            saver = _BatchSaver(store, batch)
+            for pending in batch:
+                outcome = saver.save(pending.label, pending.article, pending.multi_record)
+                outcomes.append(outcome)
+                if pending.file_state is not None and outcome != "duplicates":
+                    stored.append(pending.file_state)
+            report.notes.extend(saver.finish())
+            if dry_run:
+                raise _DryRun
+            if states is not None:
+                states.remember(stored)
+    except _DryRun:
+        pass
+    for outcome in outcomes:
+        report.add(outcome)
+
+
+class _BatchSaver:
+    """Saves the articles of one batch, asking the archive in bulk what it already holds.
+
+    Most articles of an import are new: one query per batch tells which of its texts, paths
+    and slugs are already stored, and those articles alone take the careful path that looks
+    each one up. New articles are signed for near-duplicates together at the end.
+    """
+
+    def __init__(self, store: Store, batch: list[PendingArticle]):
+        self.store, self.now = store, now_iso()
+        articles = [pending.article for pending in batch]
+        self.texts = store.existing("sha256", (a.sha256 for a in articles))
+        self.paths = store.existing("path", (a.path for a in articles if a.path))
+        # The slugs asked for, and those JSON records name themselves by (see _previous_version)
+        self.slugs = store.existing("slug", itertools.chain.from_iterable(
+            (base_slug(a), a.slug or "") for a in articles))
+        self.new: list[tuple[int, dupes.Signature]] = []
+        self.notes: list[tuple[str, list[str], int | None]] = []
+
+    def save(self, label: str, article: Article, multi: bool) -> str:
+        """Save one article; return its outcome (imported, updated, unchanged, duplicates)."""
+        outcome, note, article_id = None, None, None
+        if self._maybe_stored(article, multi):
+            outcome, note = save_known(self.store, article, self.now, multi)
+        if outcome is None:
+            outcome, article_id = "imported", self._insert(article)
+        self.texts.add(article.sha256)
+        if article.path:
+            self.paths.add(article.path)
+        self.notes.append((label, [*article.warnings, *([note] if note else [])], article_id))
+        return outcome
+
+    def _maybe_stored(self, article: Article, multi: bool) -> bool:
+        """Whether the article may be in the archive already (its text, or its file or slug)."""
+        if article.sha256 in self.texts:
+            return True
+        return (article.slug or "") in self.slugs if multi else article.path in self.paths
+
+    def _insert(self, article: Article) -> int:
+        """Insert under the slug it asks for, or the first free -2, -3 ... if that is taken."""
+        base = base_slug(article)
+        slug = self.store.unique_slug(base) if base in self.slugs else base
+        self.slugs.add(slug)
+        article_id = self.store.insert(article, slug, self.now)
+        self.new.append((article_id, signature_of(article)))
+        return article_id
+
+    def finish(self) -> list[str]:
+        """Sign the new articles; the report's notes, near-duplicates included, in file order."""
+        near = dupes.notes_for_new(self.store.conn, self.new)
+        return [
+            f"{label}: {text}"
+            for label, texts, article_id in self.notes
+            for text in [*texts, *([near[article_id]] if article_id in near else [])]
+        ]
+
+
+def save_known(
+    store: Store, article: Article, now: str, multi: bool
+) -> tuple[str | None, str | None]:
+    """Save an article the archive may hold: (outcome, note), or (None, None) if it is new."""
+    same_text = store.find_by("sha256", article.sha256)
+    if same_text is not None:
+        if same_text["path"] != article.path:
+            return "duplicates", f"same text as {same_text['slug']}, not stored again"
+        if stored_matches(same_text, article):
+            return "unchanged", None
+        store.update(same_text["id"], article, now)
+        dupes.sign_if_changed(store.conn, same_text["id"], article.body, signature_of(article))
+        return "updated", None
+    previous = _previous_version(store, article, multi)
+    if previous is not None:
+        store.update(previous["id"], article, now)
+        dupes.sign_if_changed(store.conn, previous["id"], article.body, signature_of(article))
+        return "updated", None
+    return None, None
+
+
+def prepare(article: Article) -> None:
+    """Work out now what saving will need (the near-duplicate signature, the slug asked for).
+
+    A parse worker calls this: the signature (shingles and MinHash) was most of the main
+    process's work per article, and the workers have time to spare while it writes.
+    """
+    signature_of(article)
+    base_slug(article)
+
+
+def signature_of(article: Article) -> dupes.Signature:
+    """The body's near-duplicate signature, computed once (in a parse worker when parallel)."""
+    return article.remember("signature", lambda: dupes.signature(article.body))  # type: ignore[no-any-return]
+
+
+def _previous_version(store: Store, article: Article, multi: bool) -> dict[str, Any] | None:
+    """A file is matched by its path; a record in a JSON file by its slug."""
+    if multi:
+        return store.find_by("slug", article.slug) if article.slug else None
+    return store.find_by("path", article.path) if article.path else None

@@ -1,0 +1,182 @@
+"""Find the files to import under the paths given, and read them with the size cap.
+
+The walk recurses into folders in a stable order and never hangs: inside a folder it skips
+hidden entries, the files no glob takes and the asset folders of saved web pages; under each
+path given it visits a folder once however many links lead to it; and it names each file it
+cannot read rather than stopping.
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import os
+import re
+import stat
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import BinaryIO
+
+from newscli.errors import ParseError, os_reason
+from newscli.store.filestates import FileState
+
+STDIN = "-"
+# A browser's "Save page as... complete" writes page.html and a folder of its images, scripts and
+# embedded frames (page_files, or a translated name): part of the page, not articles of their own.
+PAGE_ASSET_SUFFIXES = ("_files", "-Dateien", "_fichiers", "_archivos", "_arquivos", "_bestanden", "_file")
+
+
+@dataclass
+class Candidate:
+    """A file found by the walk, or the reason it cannot be read."""
+
+    name: str
+    path: Path | None
+    error: str | None = None
+    size: int | None = None
+    mtime_ns: int | None = None
+    absolute: str | None = None
+
+    def file_state(self) -> FileState | None:
+        """(absolute path, size, mtime) as the walk saw it; None for stdin and errors."""
+        if self.path is None or self.size is None or self.mtime_ns is None:
+            return None
+        return self.absolute or os.path.abspath(self.path), self.size, self.mtime_ns
+
+
+def iter_candidates(paths: Iterable[str], globs: tuple[str, ...]) -> Iterator[Candidate]:
+    """Files named or found under folders (recursively), in a stable order; never hangs."""
+    for raw in paths:
+        if raw == STDIN:
+            yield Candidate(STDIN, None)
+            continue
+        matches = _expand(raw)
+        if not matches:
+            yield Candidate(raw, None, "no such file or folder")
+        for path in matches:
+            yield from _walk(path, globs, set(), os.path.abspath(path), explicit=True)
+
+
+def _expand(raw: str) -> list[Path]:
+    """The path if it exists, else what it matches as a shell glob (nothing for a plain name)."""
+    path = Path(raw).expanduser()
+    if os.path.lexists(path) or not any(c in raw for c in "*?["):
+        return [path] if os.path.lexists(path) else []
+    import glob
+
+    return [Path(p) for p in sorted(glob.glob(str(path), recursive=True))]
+
+
+def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolute: str, *,
+          explicit: bool) -> Iterator[Candidate]:
+    """The candidates at or under path; one named by the user (explicit) is taken whatever the
+    globs. seen holds the folders visited, by device and inode."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        if explicit or _wanted(path.name, globs):
+            yield _unreadable(path, exc)
+        return
+    if not stat.S_ISDIR(info.st_mode):
+        if explicit or _wanted(path.name, globs):
+            yield _file_candidate(path, info, absolute)
+        return
+    if (info.st_dev, info.st_ino) in seen:
+        return  # a symlink loop, or a folder reached twice
+    seen.add((info.st_dev, info.st_ino))
+    try:
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+    except OSError as exc:
+        yield Candidate(str(path), None, os_reason(exc))
+        return
+    names = {e.name.lower() for e in entries}
+    for entry in entries:
+        if entry.name.startswith(".") or _is_page_assets(entry, names):
+            continue
+        child = os.path.join(absolute, entry.name)  # abspath() asks for the cwd each time
+        if _is_dir(entry):
+            yield from _walk(Path(entry.path), globs, seen, child, explicit=False)
+        elif _wanted(entry.name, globs):  # files the globs do not take are never looked at
+            yield _found_file(Path(entry.path), child)
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _found_file(path: Path, absolute: str) -> Candidate:
+    """A file met in a folder: stat it (following links) now."""
+    try:
+        return _file_candidate(path, os.stat(path), absolute)
+    except OSError as exc:
+        return _unreadable(path, exc)
+
+
+def _unreadable(path: Path, exc: OSError) -> Candidate:
+    """A path stat could not follow, with the reason in words."""
+    return Candidate(str(path), None, _stat_failure(path, exc))
+
+
+def _file_candidate(path: Path, info: os.stat_result, absolute: str) -> Candidate:
+    """A regular file to read; anything else (a FIFO, a device) would block or never end."""
+    if stat.S_ISREG(info.st_mode):
+        return Candidate(str(path), path, None, info.st_size, info.st_mtime_ns, absolute)
+    return Candidate(str(path), None, "not a regular file (a FIFO, socket or device)")
+
+
+def _is_page_assets(entry: os.DirEntry[str], names: set[str]) -> bool:
+    """A saved page's asset folder, next to the page it belongs to."""
+    for suffix in PAGE_ASSET_SUFFIXES:
+        page = entry.name[: -len(suffix)].lower()
+        if entry.name.endswith(suffix) and (f"{page}.html" in names or f"{page}.htm" in names):
+            return entry.is_dir()
+    return False
+
+
+def _wanted(name: str, globs: tuple[str, ...]) -> bool:
+    return _glob_pattern(globs).match(name.lower()) is not None
+
+
+@lru_cache(maxsize=8)
+def _glob_pattern(globs: tuple[str, ...]) -> re.Pattern[str]:
+    """All the patterns as one compiled expression: the walk tests every file name."""
+    return re.compile("|".join(fnmatch.translate(pattern.lower()) for pattern in globs))
+
+
+def _stat_failure(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return "broken symbolic link" if path.is_symlink() else os_reason(exc)
+
+
+def read_candidate(candidate: Candidate, max_size: int) -> bytes:
+    """The file's bytes, refusing anything over max_size without reading it all."""
+    if candidate.path is None:
+        data = sys.stdin.buffer.read(max_size + 1)
+    else:
+        try:
+            with open(candidate.path, "rb") as handle:
+                data = read_capped(handle, max_size)
+        except OSError as exc:
+            raise ParseError(os_reason(exc)) from None
+    if len(data) > max_size:
+        raise ParseError(f"file is larger than the {max_size:,}-byte limit (see --max-size)")
+    return data
+
+
+def read_capped(handle: BinaryIO, max_size: int) -> bytes:
+    """At most max_size + 1 bytes, asking for no more than the file holds.
+
+    read(n) sets aside n bytes before it reads: with the 10MB cap, that cost more than parsing.
+    """
+    size = os.fstat(handle.fileno()).st_size
+    data = handle.read(min(size, max_size) + 1)
+    if len(data) > size:  # the file grew while we read it
+        data += handle.read(max_size + 1 - len(data))
+    return data

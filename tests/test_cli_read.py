@@ -357,7 +357,7 @@ def test_markup_and_escapes_in_articles_print_as_text(archive, terminal):
         result = archive(*args)
         assert result.exit_code == 0, args
         _assert_harmless(result.stdout)
-        assert "[bold red]Pwned[/]" in result.stdout.replace("\n", " ") or args[0] == "search"
+        assert "[bold red]Pwned[/]" in result.stdout, args
     shown = archive("show", slug, "--no-pager").stdout
     assert "[blink]markup[/blink]" in shown and "\\x1b[31mred" in shown
     assert "[i]Evil[/i]" in archive("search", "pwned").stdout

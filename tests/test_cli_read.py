@@ -324,16 +324,16 @@ def test_show_long_article_goes_through_the_pager(archive, terminal, tmp_path):
 
 
 def test_show_highlight(archive, terminal, monkeypatch):
-    import newscli.render
+    import newscli.render.article
 
     marked = []
-    real = newscli.render._Highlighted.__init__
+    real = newscli.render.article._Highlighted.__init__
 
     def spy(self, renderable, words):
         marked.append(words)
         real(self, renderable, words)
 
-    monkeypatch.setattr(newscli.render._Highlighted, "__init__", spy)
+    monkeypatch.setattr(newscli.render.article._Highlighted, "__init__", spy)
     result = archive("show", slug_of(archive, "Night Ferry Fare"), "--highlight", "fares",
                      "--no-pager")
     assert result.exit_code == 0 and marked == [{"fare"}]

@@ -1,4 +1,4 @@
-"""commands.output.emit and render.print_table: every listing format, terminal and piped."""
+"""commands.output.emit and render.tables.print_table: every listing format, terminal and piped."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import re
 import pytest
 
 from newscli.commands.output import ARTICLES, SUMMARIES, OutputFormat, emit
-from newscli.render import print_table
+from newscli.render.tables import print_table
 
 ROWS = [
     {"slug": "a-one", "title": "Tab\there, [bold]markup[/bold]", "tags": ["x", "y"], "n": 3},

@@ -56,7 +56,7 @@ def tags_command(
     fmt: FormatOption = None,
 ) -> None:
     """List tags with how many articles have each, most used first."""
-    from newscli.render import print_counts
+    from newscli.render.summaries import print_counts
     from newscli.stats import count_by
 
     filters = filters_from(source, tag, author, since, until)
@@ -120,7 +120,7 @@ def info_command(
     """Where the archive is, what it holds, and a check of the database and its search index."""
     from newscli.curation import archive_info
     from newscli.formats import to_json_line
-    from newscli.render import print_info
+    from newscli.render.summaries import print_info
 
     store = open_store(ctx)
     if path_only:

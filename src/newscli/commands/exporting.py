@@ -69,7 +69,7 @@ def export_command(
     """Export articles, oldest first, as JSON Lines, JSON, CSV, Markdown or one HTML page."""
     from newscli.exporter import Request, Selection, export
 
-    chosen = _format(fmt, output, directory, excel)
+    chosen = _checked_format(fmt, output, directory, excel)
     options = filters_from(source, tag, author, since, until)
     filters, match = selection(query_text(words, "export") if words else None, options)
     to_file = output is not None and str(output) != "-"
@@ -88,7 +88,7 @@ def export_command(
         say(f"exported {result.articles:,} {noun} to {clean(result.target, one_line=True)}")
 
 
-def _format(fmt: ExportFormat | None, output: Path | None, directory: Path | None, excel: bool
+def _checked_format(fmt: ExportFormat | None, output: Path | None, directory: Path | None, excel: bool
             ) -> ExportFormat:
     """The format asked for, checked against the options that only suit some formats."""
     chosen = fmt or (ExportFormat.markdown if directory is not None else ExportFormat.jsonl)

@@ -46,7 +46,7 @@ def dupes_command(
 ) -> None:
     """Find near-duplicates: the same story republished, corrected or re-scraped."""
     from newscli.dupes import find_groups
-    from newscli.render import print_dupes
+    from newscli.render.summaries import print_dupes
 
     filters, match = selection(query, filters_from(source, tag, author, since, until))
     groups = [[member.as_dict() for member in group]
@@ -71,7 +71,8 @@ def related_command(
 ) -> None:
     """Articles closest in content to one article, best first (its copies left out)."""
     from newscli.related import find_related
-    from newscli.render import clean, print_related, say
+    from newscli.render import clean, say
+    from newscli.render.summaries import print_related
 
     found = find_related(open_store(ctx), ref, filters_from(source, tag, author, since, until),
                          limit)
@@ -86,7 +87,7 @@ def related_command(
         nothing_found(f"no articles related to {clean(found.article['slug'], one_line=True)}")
 
 
-class By(str, Enum):
+class CountBy(str, Enum):
     source = "source"
     author = "author"
     tag = "tag"
@@ -100,7 +101,7 @@ def stats_command(
     ctx: typer.Context,
     query: QueryArgument = None,
     by: Annotated[
-        By | None,
+        CountBy | None,
         typer.Option("--by", help="Count articles per value; year/month/week/day make a "
                      "timeline. [default: an overview]", show_default=False),
     ] = None,
@@ -113,7 +114,7 @@ def stats_command(
 ) -> None:
     """Counts of articles by source, author, tag or period, or an overview of the archive."""
     from newscli import stats
-    from newscli.render import print_counts
+    from newscli.render.summaries import print_counts
 
     filters, match = selection(query, filters_from(source, tag, author, since, until))
     store = open_store(ctx)
@@ -131,7 +132,7 @@ def _print_overview(summary: dict[str, Any], fmt: str | None) -> None:
     import sys
 
     from newscli import formats
-    from newscli.render import print_overview
+    from newscli.render.summaries import print_overview
 
     chosen = SUMMARIES.chosen(fmt)
     if chosen is OutputFormat.table:

@@ -110,11 +110,11 @@ def _write_machine(
         return write(projected, out)
     # Text tables end up in terminals (`cat`, `column -t`): their cells carry no live escapes.
     # JSON needs no such care, its encoding escapes control characters.
-    cells = ({name: _harmless(row.get(name)) for name in columns} for row in rows)
+    cells = ({name: _escapes_as_text(row.get(name)) for name in columns} for row in rows)
     return formats.write_delimited(cells, out, columns, tsv=fmt is OutputFormat.tsv)
 
 
-def _harmless(value: Any) -> Any:
+def _escapes_as_text(value: Any) -> Any:
     from newscli.render import clean
 
     if isinstance(value, str):

@@ -66,7 +66,8 @@ def list_command(
 ) -> None:
     """List articles, newest first (undated last)."""
     from newscli.models import LIST_FIELDS
-    from newscli.render import list_cells, print_table, say
+    from newscli.render import say
+    from newscli.render.tables import list_cells, print_table
 
     filters = filters_from(source, tag, author, since, until)
     table = ARTICLES.chosen(fmt) is OutputFormat.table
@@ -127,7 +128,7 @@ def search_command(
     """
     from newscli import search
     from newscli.models import LIST_FIELDS
-    from newscli.render import print_table, search_cells
+    from newscli.render.tables import print_table, search_cells
 
     text = query_text(words, "search")
     options = filters_from(source, tag, author, since, until)
@@ -201,7 +202,8 @@ def show_command(
     from newscli.commands.output import data_stream
     from newscli.markdown import to_markdown
     from newscli.models import ALL_FIELDS
-    from newscli.render import clean, is_terminal, show_article
+    from newscli.render import clean, is_terminal
+    from newscli.render.article import show_article
 
     store = open_store(ctx)
     article = store.resolve(ref)

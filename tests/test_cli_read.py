@@ -324,16 +324,16 @@ def test_show_long_article_goes_through_the_pager(archive, terminal, tmp_path):
 
 
 def test_show_highlight(archive, terminal, monkeypatch):
-    import newscli.render
+    import newscli.render.article
 
     marked = []
-    real = newscli.render._Highlighted.__init__
+    real = newscli.render.article._Highlighted.__init__
 
     def spy(self, renderable, words):
         marked.append(words)
         real(self, renderable, words)
 
-    monkeypatch.setattr(newscli.render._Highlighted, "__init__", spy)
+    monkeypatch.setattr(newscli.render.article._Highlighted, "__init__", spy)
     result = archive("show", slug_of(archive, "Night Ferry Fare"), "--highlight", "fares",
                      "--no-pager")
     assert result.exit_code == 0 and marked == [{"fare"}]
@@ -357,7 +357,7 @@ def test_markup_and_escapes_in_articles_print_as_text(archive, terminal):
         result = archive(*args)
         assert result.exit_code == 0, args
         _assert_harmless(result.stdout)
-        assert "[bold red]Pwned[/]" in result.stdout.replace("\n", " ") or args[0] == "search"
+        assert "[bold red]Pwned[/]" in result.stdout, args
     shown = archive("show", slug, "--no-pager").stdout
     assert "[blink]markup[/blink]" in shown and "\\x1b[31mred" in shown
     assert "[i]Evil[/i]" in archive("search", "pwned").stdout

@@ -129,10 +129,9 @@ def hostile_folder(root: Path) -> tuple[Path, dict[str, str], set[str]]:
 def test_hostile_folder_imports_the_good_and_names_the_bad(tmp_path):
     folder, bad, good = hostile_folder(tmp_path)
     db = tmp_path / "a.db"
-    started = time.monotonic()
+    # A file that hangs the importer (the FIFO, the symlink loop) fails the test by its timeout.
     result = run(db, "import", str(folder), "--format", "json", timeout=60)
-    assert time.monotonic() - started < 60
-    assert result.returncode == 1
+    assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     report = json.loads(result.stdout)
     failures = {Path(f["path"]).name: f["error"] for f in report["failures"]}

@@ -44,12 +44,12 @@ class _Group(TyperGroup):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from newscli.commands.plain_values import lighten
+        from newscli.commands.plain_values import use_plain_conversion
 
         super().__init__(*args, **kwargs)
-        lighten(self)
+        use_plain_conversion(self)
         for command in self.commands.values():
-            lighten(command)
+            use_plain_conversion(command)
 
     def list_commands(self, ctx: Any) -> list[str]:
         built = super().list_commands(ctx)
@@ -95,12 +95,13 @@ def build_command(name: str) -> Any:
     from typer.main import get_command_from_info
     from typer.models import CommandInfo
 
-    from newscli.commands.plain_values import lighten
+    from newscli.commands.plain_values import use_plain_conversion
 
     info = CommandInfo(name, cls=TyperCommand, context_settings=COMMANDS[name][2],
                        callback=command_function(name))
-    return lighten(get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
-                                         rich_markup_mode=app.rich_markup_mode))
+    command = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
+                                    rich_markup_mode=app.rich_markup_mode)
+    return use_plain_conversion(command)
 
 
 app = typer.Typer(

@@ -16,8 +16,10 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 from urllib.parse import quote
 
-# Characters HTML does not allow in text (C0 and C1 controls but tab, newline, form feed, return).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# Characters HTML does not allow in text: C0 and C1 controls but tab, newline, form feed and
+# carriage return, which HTML reads as white space. Not render.TERMINAL_CONTROLS: a page has no
+# cursor to move, so form feed and return stay, and what goes is replaced, not spelled out.
+NOT_HTML_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _LANGUAGE = re.compile(r"^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*$")
 _PARAGRAPHS = re.compile(r"\n[ \t]*\n")
 LINK_SCHEMES = ("http://", "https://")
@@ -97,7 +99,7 @@ def write_html(index: Iterable[dict[str, Any]], records: Iterable[dict[str, Any]
 
 def text(value: Any) -> str:
     """User text made safe for HTML: escaped, quotes included, controls shown as U+FFFD."""
-    return html.escape(_CONTROL.sub("\ufffd", str(value)), quote=True)
+    return html.escape(NOT_HTML_TEXT.sub("\ufffd", str(value)), quote=True)
 
 
 def _csp_hash(source: str) -> str:
@@ -191,7 +193,7 @@ def markdown_renderer() -> Any:
     md.add_render_rule("image", image)
 
     def render(body: str) -> str:
-        tokens = md.parse(_CONTROL.sub("\ufffd", body))
+        tokens = md.parse(NOT_HTML_TEXT.sub("\ufffd", body))
         for token in tokens:
             if token.type in ("heading_open", "heading_close"):
                 token.tag = f"h{min(6, int(token.tag[1]) + 2)}"

@@ -8,15 +8,16 @@ from typing import Annotated
 import typer
 
 from newscli.commands import open_store
-from newscli.commands.insight_output import FormatOption, emit, nothing_found
 from newscli.commands.options import (
     AuthorOption,
     SinceOption,
     SourceOption,
     TagOption,
     UntilOption,
-    make_filters,
+    filters_from,
 )
+from newscli.commands.output import SUMMARIES, OutputFormat, emit, nothing_found
+from newscli.commands.output import SummariesFormatOption as FormatOption
 
 SlugsArgument = Annotated[
     list[str], typer.Argument(metavar="SLUG...", help="Slugs, numeric ids or unique prefixes.")
@@ -55,14 +56,13 @@ def tags_command(
     fmt: FormatOption = None,
 ) -> None:
     """List tags with how many articles have each, most used first."""
-    from newscli.render import print_counts
+    from newscli.render.summaries import print_counts
     from newscli.stats import count_by
 
-    filters = make_filters(source, tag, author, since, until)
-    rows = [{"tag": row["key"], "count": row["count"]}
-            for row in count_by(open_store(ctx), "tag", filters)]
-    emit(fmt, rows, lambda: print_counts([{"key": r["tag"], "count": r["count"]} for r in rows],
-                                         "tag"), fields=("tag", "count"))
+    filters = filters_from(source, tag, author, since, until)
+    counts = count_by(open_store(ctx), "tag", filters)
+    rows = [{"tag": row["key"], "count": row["count"]} for row in counts]
+    emit(rows, fmt, SUMMARIES, ("tag", "count"), table=lambda _: print_counts(counts, "tag"))
     if not rows:
         nothing_found("no tags")
 
@@ -118,17 +118,16 @@ def info_command(
     ] = False,
 ) -> None:
     """Where the archive is, what it holds, and a check of the database and its search index."""
-    from newscli.commands.insight_output import Format, chosen
     from newscli.curation import archive_info
     from newscli.formats import to_json_line
-    from newscli.render import print_info
+    from newscli.render.summaries import print_info
 
     store = open_store(ctx)
     if path_only:
         print(store.path.resolve())
         return
     info = archive_info(store)
-    if chosen(fmt) is Format.table:
+    if SUMMARIES.chosen(fmt) is OutputFormat.table:
         print_info(info)
     else:
         print(to_json_line(info))

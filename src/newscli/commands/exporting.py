@@ -16,9 +16,9 @@ from newscli.commands.options import (
     SourceOption,
     TagOption,
     UntilOption,
-    make_filters,
-    narrowed_query,
+    filters_from,
     query_text,
+    selection,
 )
 
 # Below this many articles a progress bar would only flicker.
@@ -67,18 +67,20 @@ def export_command(
     ] = False,
 ) -> None:
     """Export articles, oldest first, as JSON Lines, JSON, CSV, Markdown or one HTML page."""
-    from newscli.exporter import Request, export
+    from newscli.exporter import Request, Selection, export
 
-    chosen = _format(fmt, output, directory, excel)
-    selection = _selection(words, make_filters(source, tag, author, since, until))
+    chosen = _checked_format(fmt, output, directory, excel)
+    options = filters_from(source, tag, author, since, until)
+    filters, match = selection(query_text(words, "export") if words else None, options)
     to_file = output is not None and str(output) != "-"
-    request = Request(format=chosen.value, selection=selection, force=force, excel=excel,
+    request = Request(format=chosen.value, selection=Selection(filters=filters, match=match),
+                      force=force, excel=excel,
                       output=output if to_file else None, directory=directory)
     store = open_store(ctx)
     to_stdout = not to_file and directory is None
     with _progress(to_stdout) as progress:
         sys.stdout.flush()
-        result = export(store, request, sys.stdout.buffer, progress)
+        result = export(store, request, sys.stdout.buffer, progress.show if progress else None)
     if result.target is not None:
         from newscli.render import clean, say
 
@@ -86,7 +88,7 @@ def export_command(
         say(f"exported {result.articles:,} {noun} to {clean(result.target, one_line=True)}")
 
 
-def _format(fmt: ExportFormat | None, output: Path | None, directory: Path | None, excel: bool
+def _checked_format(fmt: ExportFormat | None, output: Path | None, directory: Path | None, excel: bool
             ) -> ExportFormat:
     """The format asked for, checked against the options that only suit some formats."""
     chosen = fmt or (ExportFormat.markdown if directory is not None else ExportFormat.jsonl)
@@ -100,40 +102,14 @@ def _format(fmt: ExportFormat | None, output: Path | None, directory: Path | Non
     return chosen
 
 
-def _selection(words: list[str] | None, filters: Any) -> Any:
-    """The options' filters and the query's own (`source:`, `since:` ...), both applied."""
-    from newscli.exporter import Selection
-
-    if not words:
-        return Selection(filters=filters)
-    query = narrowed_query(query_text(words, "export"), filters)
-    return Selection(filters=query.filters, match=query.match)
-
-
-class _progress:
+def _progress(to_stdout: bool) -> Any:
     """A progress bar on stderr for a large export, when stderr is a terminal and stdout is not
-    (a bar would tear through data written to the same screen)."""
+    (a bar would tear through data written to the same screen); else no bar at all."""
+    from contextlib import nullcontext
 
-    def __init__(self, to_stdout: bool):
-        from newscli.render import is_terminal
+    from newscli.commands.progress import ProgressOnStderr
+    from newscli.render import is_terminal
 
-        self.enabled = is_terminal(sys.stderr) and not (to_stdout and is_terminal(sys.stdout))
-        self.bar: Any = None
-
-    def __enter__(self) -> Any:
-        return self.advance if self.enabled else None
-
-    def advance(self, done: int, total: int) -> None:
-        if self.bar is None:
-            if total < PROGRESS_FROM:
-                return
-            from newscli.render import progress_bar
-
-            self.bar = progress_bar(total, label="exporting")
-            self.bar.start()
-            self.bar.add_task("export", total=total, rate="")
-        self.bar.update(self.bar.task_ids[0], completed=done)
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+    if is_terminal(sys.stderr) and not (to_stdout and is_terminal(sys.stdout)):
+        return ProgressOnStderr("exporting", smallest=PROGRESS_FROM)
+    return nullcontext()

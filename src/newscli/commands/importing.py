@@ -2,6 +2,8 @@
 
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from typing import Annotated, Any
 
@@ -76,37 +78,28 @@ def import_command(
         raise typer.Exit(1)
 
 
-class _progress:
-    """A progress bar on stderr when it is a terminal; a no-op callback otherwise."""
+@contextmanager
+def _progress(paths: list[str], globs: tuple[str, ...], quiet: bool) -> Iterator[Any]:
+    """A per-file callback that moves a bar on stderr when it is a terminal; else None."""
+    from newscli.render import is_terminal
 
-    def __init__(self, paths: list[str], globs: tuple[str, ...], quiet: bool):
-        from newscli.render import is_terminal
+    if quiet or "-" in paths or not is_terminal(sys.stderr):
+        yield None
+        return
+    from newscli.commands.progress import ProgressOnStderr
+    from newscli.importer import iter_candidates
 
-        self.enabled = not quiet and "-" not in paths and is_terminal(sys.stderr)
-        self.paths, self.globs = paths, globs
-        self.bar: Any = None
-
-    def __enter__(self) -> Any:
-        if not self.enabled:
-            return None
-        from newscli.importer import iter_candidates
-        from newscli.render import progress_bar
-
-        total = sum(1 for _ in iter_candidates(self.paths, self.globs))
-        self.bar = progress_bar(total)
-        self.bar.start()
-        task = self.bar.add_task("import", total=total, rate="")
+    total = sum(1 for _ in iter_candidates(paths, globs))
+    done = 0
+    with ProgressOnStderr("importing", rate_unit="files/s") as bar:
+        bar.show(done, total)
 
         def advance(_name: str) -> None:
-            self.bar.advance(task)
-            speed = self.bar.tasks[0].speed
-            self.bar.update(task, rate=f"{speed:,.0f} files/s" if speed else "")
+            nonlocal done
+            done += 1
+            bar.show(done, total)
 
-        return advance
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+        yield advance
 
 
 def _print_report(report: Any, fmt: ReportFormat, quiet: bool, dry_run: bool) -> None:

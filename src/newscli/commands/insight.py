@@ -8,16 +8,17 @@ from typing import Annotated, Any
 import typer
 
 from newscli.commands import open_store
-from newscli.commands.insight_output import Format, FormatOption, chosen, emit, nothing_found
 from newscli.commands.options import (
     AuthorOption,
     SinceOption,
     SourceOption,
     TagOption,
     UntilOption,
-    make_filters,
-    narrowed_query,
+    filters_from,
+    selection,
 )
+from newscli.commands.output import SUMMARIES, OutputFormat, emit, nothing_found
+from newscli.commands.output import SummariesFormatOption as FormatOption
 
 QueryArgument = Annotated[
     str | None,
@@ -26,15 +27,6 @@ QueryArgument = Annotated[
 ]
 DUPE_FIELDS = ("group", "slug", "title", "source", "published", "similarity")
 RELATED_FIELDS = ("slug", "title", "source", "published", "score")
-
-
-def _selection(query: str | None, *options: Any) -> tuple[Any, str | None]:
-    """The filters of the shared options and of QUERY, and QUERY's full-text expression."""
-    filters = make_filters(*options)
-    if not query:
-        return filters, None
-    parsed = narrowed_query(query, filters)
-    return parsed.filters, parsed.match
 
 
 def dupes_command(
@@ -54,14 +46,14 @@ def dupes_command(
 ) -> None:
     """Find near-duplicates: the same story republished, corrected or re-scraped."""
     from newscli.dupes import find_groups
-    from newscli.render import print_dupes
+    from newscli.render.summaries import print_dupes
 
-    filters, match = _selection(query, source, tag, author, since, until)
+    filters, match = selection(query, filters_from(source, tag, author, since, until))
     groups = [[member.as_dict() for member in group]
               for group in find_groups(open_store(ctx), filters, match, threshold)]
-    emit(fmt, [{"articles": group} for group in groups], lambda: print_dupes(groups),
-         fields=DUPE_FIELDS,
-         rows=[{"group": n, **m} for n, group in enumerate(groups, 1) for m in group])
+    members = [{"group": n, **m} for n, group in enumerate(groups, 1) for m in group]
+    emit([{"articles": group} for group in groups], fmt, SUMMARIES, ("articles",),
+         table=lambda _: print_dupes(groups), flat=(members, DUPE_FIELDS))
     if not groups:
         nothing_found("no near-duplicates found")
 
@@ -79,14 +71,15 @@ def related_command(
 ) -> None:
     """Articles closest in content to one article, best first (its copies left out)."""
     from newscli.related import find_related
-    from newscli.render import clean, print_related, say
+    from newscli.render import clean, say
+    from newscli.render.summaries import print_related
 
-    found = find_related(open_store(ctx), ref, make_filters(source, tag, author, since, until),
+    found = find_related(open_store(ctx), ref, filters_from(source, tag, author, since, until),
                          limit)
     results = [{key: row[key] for key in RELATED_FIELDS} for row in found.results]
-    if chosen(fmt) is Format.table:
+    if SUMMARIES.chosen(fmt) is OutputFormat.table:
         say("related to: " + clean(found.article["title"], one_line=True))
-    emit(fmt, results, lambda: print_related(results), fields=RELATED_FIELDS)
+    emit(results, fmt, SUMMARIES, RELATED_FIELDS, table=print_related)
     if found.folded:
         copies = "copy" if found.folded == 1 else "copies"
         say(f"folded {found.folded} near-duplicate {copies} (see: newscli dupes)")
@@ -94,7 +87,7 @@ def related_command(
         nothing_found(f"no articles related to {clean(found.article['slug'], one_line=True)}")
 
 
-class By(str, Enum):
+class CountBy(str, Enum):
     source = "source"
     author = "author"
     tag = "tag"
@@ -108,7 +101,7 @@ def stats_command(
     ctx: typer.Context,
     query: QueryArgument = None,
     by: Annotated[
-        By | None,
+        CountBy | None,
         typer.Option("--by", help="Count articles per value; year/month/week/day make a "
                      "timeline. [default: an overview]", show_default=False),
     ] = None,
@@ -121,29 +114,30 @@ def stats_command(
 ) -> None:
     """Counts of articles by source, author, tag or period, or an overview of the archive."""
     from newscli import stats
-    from newscli.render import print_counts
+    from newscli.render.summaries import print_counts
 
-    filters, match = _selection(query, source, tag, author, since, until)
+    filters, match = selection(query, filters_from(source, tag, author, since, until))
     store = open_store(ctx)
     if by is None:
         _print_overview(stats.overview(store, filters, match), fmt)
         return
     rows = stats.count_by(store, by.value, filters, match)
-    emit(fmt, rows, lambda: print_counts(rows, by.value), fields=("key", "count"))
+    emit(rows, fmt, SUMMARIES, ("key", "count"), table=lambda shown: print_counts(shown, by.value))
     if not rows:
         nothing_found("no articles match")
 
 
-def _print_overview(summary: dict[str, Any], fmt: Format | None) -> None:
+def _print_overview(summary: dict[str, Any], fmt: str | None) -> None:
+    """One record, not a listing: a table, one CSV row, or one JSON object."""
     import sys
 
     from newscli import formats
-    from newscli.render import print_overview
+    from newscli.render.summaries import print_overview
 
-    fmt = chosen(fmt)
-    if fmt is Format.table:
+    chosen = SUMMARIES.chosen(fmt)
+    if chosen is OutputFormat.table:
         print_overview(summary)
-    elif fmt is Format.csv:  # one row: the busiest lists do not fit in cells
+    elif chosen is OutputFormat.csv:  # one row: the busiest lists do not fit in cells
         flat = {k: v for k, v in summary.items() if not k.startswith("top_")}
         formats.write_delimited([flat], sys.stdout, tuple(flat))
     else:  # one object, for json and jsonl alike

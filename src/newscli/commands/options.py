@@ -22,14 +22,17 @@ UntilOption = Annotated[
 ]
 
 
-def make_filters(
+def filters_from(
     source: list[str] | None,
     tag: list[str] | None,
     author: list[str] | None,
     since: str | None,
     until: str | None,
 ) -> Any:
-    """Filters from the shared options; a bad date is a usage error (exit 2)."""
+    """Filters from the shared options (each command declares them itself, as Typer needs).
+
+    A bad date is a usage error (exit 2).
+    """
     from newscli.query import parse_date_bound
     from newscli.store import Filters
 
@@ -53,6 +56,14 @@ def query_text(words: list[str], command: str) -> str:
                 f"(to search for it, quote it: '\"{word}\"')"
             )
     return " ".join(words)
+
+
+def selection(text: str | None, filters: Any) -> tuple[Any, str | None]:
+    """The options' filters and QUERY's own both applied, and QUERY's full-text expression."""
+    if not text:
+        return filters, None
+    query = narrowed_query(text, filters)
+    return query.filters, query.match
 
 
 def narrowed_query(text: str, filters: Any) -> Any:

@@ -1,16 +1,19 @@
-"""`--format` for every listing command and `emit`: rows to stdout as a table or a machine format.
+"""`--format` and `emit` for every listing command: records to stdout as a table or a machine format.
 
-Commands that print lists of records (list, search, and the insight commands) share this, so
-every listing behaves alike: a Rich table on a terminal, TSV when piped (as `gh` does), and
-json/jsonl/csv/tsv/slugs written with the standard library.
+Each command names the `Listing` it prints: which formats it accepts and what it writes when
+stdout is not a terminal. Lists of articles (list, search) are flat rows, so they go out as TSV
+when piped (as `gh` does) and take `slugs` too; the summaries (dupes, related, stats, tags, info)
+nest - a dupes group holds its articles, stats rows feed charts - so they go out as JSON.
+On a terminal every listing is a table. Machine formats are written with the standard library.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any, TextIO, cast
+from typing import Annotated, Any, Literal, TextIO, cast
 
 import typer
 
@@ -24,77 +27,94 @@ class OutputFormat(str, Enum):
     slugs = "slugs"
 
 
-FormatOption = Annotated[
-    OutputFormat | None,
-    typer.Option(
-        "--format",
-        help="table, json, jsonl, csv, tsv or slugs (one slug a line). "
-        "[default: table on a terminal, tsv when piped]",
-        show_default=False,
-    ),
-]
+@dataclass(frozen=True)
+class Listing:
+    """What one kind of listing accepts for --format, and its format when piped."""
+
+    accepts: tuple[OutputFormat, ...]
+    piped: OutputFormat
+    help: str
+    show_empty_table: bool  # headers over no rows, or only the "nothing found" line after
+
+    def option(self) -> Any:
+        """The --format option for a command signature: its choices are the accepted formats."""
+        choices = Literal[tuple(fmt.value for fmt in self.accepts)]  # type: ignore[valid-type]
+        return Annotated[choices | None,
+                         typer.Option("--format", help=self.help, show_default=False)]
+
+    def chosen(self, fmt: str | None, out: TextIO | None = None) -> OutputFormat:
+        """The format asked for, else table on a terminal and the piped default otherwise."""
+        from newscli.render import is_terminal
+
+        if fmt is not None:
+            return OutputFormat(fmt)
+        return OutputFormat.table if is_terminal(out or sys.stdout) else self.piped
 
 
-def resolve_format(fmt: OutputFormat | None, out: TextIO | None = None) -> OutputFormat:
-    """The format asked for, else table on a terminal and tsv otherwise."""
-    from newscli.render import is_terminal
-
-    if fmt is not None:
-        return fmt
-    return OutputFormat.table if is_terminal(out or sys.stdout) else OutputFormat.tsv
+ARTICLES = Listing(
+    accepts=tuple(OutputFormat), piped=OutputFormat.tsv, show_empty_table=True,
+    help="table, json, jsonl, csv, tsv or slugs (one slug a line). "
+    "[default: table on a terminal, tsv when piped]",
+)
+SUMMARIES = Listing(
+    accepts=(OutputFormat.table, OutputFormat.json, OutputFormat.jsonl, OutputFormat.csv),
+    piped=OutputFormat.json, show_empty_table=False,
+    help="Output format [default: table on a terminal, json when piped]",
+)
+ArticlesFormatOption = ARTICLES.option()
+SummariesFormatOption = SUMMARIES.option()
 
 
 def emit(
-    rows: Iterable[Mapping[str, Any]],
-    fmt: OutputFormat | None,
-    columns: Sequence[str],
+    records: Iterable[Mapping[str, Any]],
+    fmt: str | None,
+    listing: Listing,
+    fields: Sequence[str],
     *,
-    table_columns: Sequence[str] | None = None,
-    headers: Mapping[str, str] | None = None,
-    header: bool = True,
+    table: Callable[[list[Any]], None],
+    flat: tuple[Iterable[Mapping[str, Any]], Sequence[str]] | None = None,
     out: TextIO | None = None,
 ) -> int:
-    """Write rows in the format (None: the terminal/pipe default); return how many were written.
+    """Write records in the format (None: the listing's default); return how many were written.
 
-    `columns` are the keys machine formats carry, in that order; `table_columns` (default the
-    same) are the ones a terminal table shows, under `headers` (default the key; header=False
-    for none).
-    Machine formats stream, so a million rows never sit in memory.
+    JSON and JSON Lines carry each record's `fields`, in that order; CSV and TSV write `flat`
+    (rows and their columns) where records nest, else the records themselves. A table is
+    `table(records)`, made in render. Machine formats stream: a million rows never sit in memory.
     """
     out = out or sys.stdout
-    fmt = resolve_format(fmt, out)
-    if fmt is OutputFormat.table:
-        from newscli.render import print_table
-
-        materialised = list(rows)
-        print_table(materialised, table_columns or columns, headers=headers, header=header, out=out)
-        return len(materialised)
-    return _write_machine(rows, fmt, columns, data_stream(out))
+    chosen = listing.chosen(fmt, out)
+    if chosen is OutputFormat.table:
+        shown = list(records)
+        if shown or listing.show_empty_table:
+            table(shown)
+        return len(shown)
+    rows, columns = flat or (records, fields)
+    return _write_machine(chosen, records, fields, rows, columns, data_stream(out))
 
 
 def _write_machine(
-    rows: Iterable[Mapping[str, Any]], fmt: OutputFormat, columns: Sequence[str], out: TextIO
+    fmt: OutputFormat, records: Iterable[Mapping[str, Any]], fields: Sequence[str],
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: TextIO,
 ) -> int:
     from newscli import formats
 
     if fmt is OutputFormat.slugs:
-        if "slug" not in columns:
+        if "slug" not in fields:
             from newscli.errors import QueryError
 
             raise QueryError("--format slugs is for lists of articles; use tsv or json here")
-        return _write_lines((str(row["slug"]) for row in rows), out)
-    records = ({name: row.get(name) for name in columns} for row in rows)
-    if fmt is OutputFormat.json:
-        return formats.write_json(records, out)
-    if fmt is OutputFormat.jsonl:
-        return formats.write_jsonl(records, out)
+        return _write_lines((str(record["slug"]) for record in records), out)
+    if fmt in (OutputFormat.json, OutputFormat.jsonl):
+        projected = ({name: record.get(name) for name in fields} for record in records)
+        write = formats.write_json if fmt is OutputFormat.json else formats.write_jsonl
+        return write(projected, out)
     # Text tables end up in terminals (`cat`, `column -t`): their cells carry no live escapes.
     # JSON needs no such care, its encoding escapes control characters.
-    cells = ({name: _harmless(value) for name, value in record.items()} for record in records)
+    cells = ({name: _escapes_as_text(row.get(name)) for name in columns} for row in rows)
     return formats.write_delimited(cells, out, columns, tsv=fmt is OutputFormat.tsv)
 
 
-def _harmless(value: Any) -> Any:
+def _escapes_as_text(value: Any) -> Any:
     from newscli.render import clean
 
     if isinstance(value, str):
@@ -110,6 +130,14 @@ def _write_lines(lines: Iterable[str], out: TextIO) -> int:
         out.write(line + "\n")
         count += 1
     return count
+
+
+def nothing_found(message: str) -> None:
+    """Say so on stderr and exit 1, the way grep does: scripts can test for it."""
+    from newscli.render import say
+
+    say(message)
+    raise typer.Exit(1)
 
 
 def data_stream(out: TextIO) -> TextIO:

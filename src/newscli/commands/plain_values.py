@@ -5,14 +5,14 @@ and building the adapters cost about 90 ms a run, more than the rest of `newscli
 `newscli search` together. Most values need no validation at all (a string stays a string, a
 default enum member stays itself) or only Typer's own pydantic-free helpers (a choice, a path);
 those are converted here, anything else (and any value these helpers reject, so the error message
-stays Typer's) goes the usual way.
+stays Typer's) is handed to Typer's own conversion.
 """
 
 import re
 from enum import Enum
 from pathlib import Path
 from types import UnionType
-from typing import Any, Union, get_args, get_origin
+from typing import Any, Literal, Union, get_args, get_origin
 
 try:  # Typer's internals: without them (another Typer version) nothing changes.
     from typer._coercion import RuntimeParam, build_runtime_param
@@ -23,83 +23,89 @@ except ImportError:  # pragma: no cover
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-_USUAL_WAY = object()
+# Returned by the converters below for a value they leave to Typer's own (pydantic) conversion.
+_FOR_TYPER = object()
 
 
-def lighten(command: Any) -> Any:
+def use_plain_conversion(command: Any) -> Any:
     """Give the command's parameters (help option included) the plain conversion."""
     if RuntimeParam is None:
         return command  # pragma: no cover
     for param in getattr(command, "params", ()):
-        _lighten(param)
+        _convert_plainly(param)
     original = command.get_params
 
     def get_params(ctx: Any) -> list[Any]:
         params = original(ctx)  # the help option is made here, on demand
         for param in params:
-            _lighten(param)
+            _convert_plainly(param)
         return params
 
     command.get_params = get_params
     return command
 
 
-def _lighten(param: Any) -> None:
+def _convert_plainly(param: Any) -> None:
     if isinstance(param, _TyperParameter) and getattr(param, "_runtime_param", 0) is None:
         descriptor = param.type_descriptor
-        param._runtime_param = PlainValue(
+        param._runtime_param = PlainConversion(
             parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
         )
 
 
 if RuntimeParam is not None:
 
-    class PlainValue(RuntimeParam):
+    class PlainConversion(RuntimeParam):
         """Converts the plain cases itself and hands the rest to Typer's pydantic conversion."""
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
             result = _plain(self.annotation, value, self.parameter_info, param, ctx)
-            if result is _USUAL_WAY:
+            if result is _FOR_TYPER:
                 runtime = build_runtime_param(param.type_descriptor)
                 return runtime._coerce_value(value, param=param, ctx=ctx)
             return result
 
 
 def _plain(annotation: Any, value: Any, info: Any, param: Any, ctx: Any) -> Any:
+    """The value converted for its annotation, or _FOR_TYPER."""
     if info.parser is not None or info.path_type is not None:
-        return _USUAL_WAY
-    if get_origin(annotation) is list and isinstance(value, (list, tuple)):
+        return _FOR_TYPER
+    origin = get_origin(annotation)
+    if origin is list and isinstance(value, (list, tuple)):
         (item,) = get_args(annotation) or (Any,)
         items = [_plain(item, v, info, param, ctx) for v in value]
-        return _USUAL_WAY if any(i is _USUAL_WAY for i in items) else items
-    if annotation is str:
-        return value if isinstance(value, str) else _USUAL_WAY
-    if annotation is bool:
-        return value if isinstance(value, bool) else _USUAL_WAY
-    if get_origin(annotation) in (Union, UnionType) and type(None) in get_args(annotation):
+        return _FOR_TYPER if any(i is _FOR_TYPER for i in items) else items
+    if origin in (Union, UnionType) and type(None) in get_args(annotation):
         if value is None:
             return None
         inner = [a for a in get_args(annotation) if a is not type(None)]
-        return _plain(inner[0], value, info, param, ctx) if len(inner) == 1 else _USUAL_WAY
+        return _plain(inner[0], value, info, param, ctx) if len(inner) == 1 else _FOR_TYPER
+    if annotation in (str, bool):
+        return value if isinstance(value, annotation) else _FOR_TYPER
     if annotation in (int, float):
         return _number(annotation, value, info)
+    if origin is Literal:
+        return _choice(list(get_args(annotation)), value, info, ctx)
     if isinstance(annotation, type) and issubclass(annotation, Enum):
-        try:
-            return coerce_cli_choice(
-                value, choices=list(annotation), case_sensitive=info.case_sensitive, ctx=ctx
-            )
-        except ValueError:
-            return _USUAL_WAY  # Typer words the error
+        return _choice(list(annotation), value, info, ctx)
     if isinstance(annotation, type) and issubclass(annotation, Path) and isinstance(value, (str, Path)):
         # Typer's own checks (exists, dir_okay ...); given a Path it never calls pydantic.
         return coerce_cli_path(annotation(value), info, path_type=annotation, param=param, ctx=ctx)
-    return _USUAL_WAY
+    return _FOR_TYPER
+
+
+def _choice(choices: list[Any], value: Any, info: Any, ctx: Any) -> Any:
+    """One of an Enum's members or a Literal's values, matched as Typer matches them."""
+    try:
+        return coerce_cli_choice(value, choices=choices, case_sensitive=info.case_sensitive, ctx=ctx)
+    except ValueError:
+        return _FOR_TYPER  # Typer words the error
 
 
 def _number(kind: type, value: Any, info: Any) -> Any:
-    """An int or float within its bounds; anything else (an error to word) goes the usual way."""
+    """An int or float within its bounds; anything else (an error to word) goes to Typer."""
     if isinstance(value, bool):
-        return _USUAL_WAY
+        return _FOR_TYPER
     if isinstance(value, (int, float)) and (kind is float or isinstance(value, int)):
         number: Any = kind(value)
     elif isinstance(value, str) and kind is int and _INTEGER.fullmatch(value):
@@ -107,7 +113,7 @@ def _number(kind: type, value: Any, info: Any) -> Any:
     elif isinstance(value, str) and kind is float and _FLOAT.fullmatch(value):
         number = float(value)
     else:
-        return _USUAL_WAY
+        return _FOR_TYPER
     if (info.min is not None and number < info.min) or (info.max is not None and number > info.max):
-        return _USUAL_WAY
+        return _FOR_TYPER
     return number

@@ -13,11 +13,12 @@ from newscli.commands.options import (
     SourceOption,
     TagOption,
     UntilOption,
-    make_filters,
+    filters_from,
     narrowed_query,
     query_text,
 )
-from newscli.commands.output import FormatOption, OutputFormat, emit, resolve_format
+from newscli.commands.output import ARTICLES, OutputFormat, emit
+from newscli.commands.output import ArticlesFormatOption as FormatOption
 
 TABLE_LIMIT = 50  # rows a terminal table shows when --limit is not given
 
@@ -65,11 +66,11 @@ def list_command(
 ) -> None:
     """List articles, newest first (undated last)."""
     from newscli.models import LIST_FIELDS
-    from newscli.render import list_cells, say
+    from newscli.render import say
+    from newscli.render.tables import list_cells, print_table
 
-    filters = make_filters(source, tag, author, since, until)
-    fmt = resolve_format(fmt)
-    table = fmt is OutputFormat.table
+    filters = filters_from(source, tag, author, since, until)
+    table = ARTICLES.chosen(fmt) is OutputFormat.table
     store = open_store(ctx)
     rows: Any = store.iter_articles(
         filters, sort=sort.value, reverse=reverse, offset=offset,
@@ -77,7 +78,8 @@ def list_command(
     )
     if table:
         rows = list_cells(rows)
-    shown = emit(rows, fmt, LIST_FIELDS, table_columns=("date", "source", "title", "slug"))
+    shown = emit(rows, fmt, ARTICLES, LIST_FIELDS,
+                 table=lambda cells: print_table(cells, ("date", "source", "title", "slug")))
     if table:
         say(_list_footer(shown, offset, store.count(filters), filters))
 
@@ -126,18 +128,17 @@ def search_command(
     """
     from newscli import search
     from newscli.models import LIST_FIELDS
-    from newscli.render import search_cells
+    from newscli.render.tables import print_table, search_cells
 
     text = query_text(words, "search")
-    options = make_filters(source, tag, author, since, until)
+    options = filters_from(source, tag, author, since, until)
     query = narrowed_query(text, options)
-    fmt = resolve_format(fmt)
     store = open_store(ctx)
     hits: Any = search.search(store, query, sort=sort.value, limit=limit, offset=offset)
-    if fmt is OutputFormat.table:
+    if ARTICLES.chosen(fmt) is OutputFormat.table:
         hits = search_cells(hits, offset)
-    shown = emit(hits, fmt, (*LIST_FIELDS, "score", "snippet"),
-                 table_columns=("rank", "result"), header=False)
+    shown = emit(hits, fmt, ARTICLES, (*LIST_FIELDS, "score", "snippet"),
+                 table=lambda cells: print_table(cells, ("rank", "result"), header=False))
     total = search.count(store, query) if shown or offset else 0
     _report_hits(store, query, options, text, shown, offset, total)
     if total == 0:
@@ -201,7 +202,8 @@ def show_command(
     from newscli.commands.output import data_stream
     from newscli.markdown import to_markdown
     from newscli.models import ALL_FIELDS
-    from newscli.render import clean, is_terminal, show_article
+    from newscli.render import clean, is_terminal
+    from newscli.render.article import show_article
 
     store = open_store(ctx)
     article = store.resolve(ref)

@@ -145,7 +145,7 @@ def test_unreadable_date_stays_in_meta_with_warning():
     "value, expected",
     [
         (dt.date(2024, 3, 1), "2024-03-01"),
-        (dt.datetime(2024, 3, 1, 9, 5, tzinfo=dt.timezone.utc), "2024-03-01T09:05:00+00:00"),
+        (dt.datetime(2024, 3, 1, 9, 5, tzinfo=dt.UTC), "2024-03-01T09:05:00+00:00"),
         ("2024-03-21T10:00:00Z", "2024-03-21T10:00:00+00:00"),
         ("2024-03-21 4:00:00 +0000", "2024-03-21T04:00:00+00:00"),
         ("March 3, 2024", "2024-03-03"),

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from newscli.errors import ExportError, NotFound, os_reason
-from newscli.models import ALL_FIELDS
-from newscli.store import SLUG_MAX, Filters, Store
+from newscli.models import ALL_FIELDS, Filters
+from newscli.store import SLUG_MAX, Store
 
 SHOWN_CLASHES = 5
 # Device names Windows reserves in any folder, with any extension.

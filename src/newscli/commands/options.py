@@ -33,8 +33,8 @@ def filters_from(
 
     A bad date is a usage error (exit 2).
     """
+    from newscli.models import Filters
     from newscli.query import parse_date_bound
-    from newscli.store import Filters
 
     return Filters(
         sources=list(source or ()),

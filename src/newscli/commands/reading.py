@@ -85,7 +85,7 @@ def list_command(
 
 
 def _list_footer(shown: int, offset: int, total: int, filters: Any) -> str:
-    from newscli.store import Filters
+    from newscli.models import Filters
 
     if total == 0:
         if filters != Filters():

@@ -59,7 +59,7 @@ def _parse(text: str) -> dt.datetime | None:
 
 def _from_timestamp(value: float) -> str | None:
     try:
-        return _iso(dt.datetime.fromtimestamp(value, tz=dt.timezone.utc))
+        return _iso(dt.datetime.fromtimestamp(value, tz=dt.UTC))
     except (OverflowError, OSError, ValueError):
         return None
 

@@ -25,4 +25,4 @@ def rows_in(conn: sqlite3.Connection, sql: str, values: Sequence[Any]) -> Iterat
 
 
 def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -32,7 +32,7 @@ def choose_date(facts: PageFacts, fallback: str | None) -> str | None:
 
 def _date(value: str | None) -> str | None:
     date = normalise_date(value) if value else None
-    latest = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=2)).date().isoformat()
+    latest = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
     return date if date and "1990" <= date[:4] and date[:10] <= latest else None
 
 

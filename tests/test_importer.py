@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import sqlite3
@@ -158,6 +159,23 @@ def test_jsonl_records_update_by_slug_and_fail_alone(store, tmp_path):
     path.write_text('{"slug": "s1", "title": "One", "body": "Changed"}\n')
     assert import_paths(store, [str(path)]).updated == 1
     assert store.resolve("s1")["body"] == "Changed"
+
+
+def test_a_record_updating_one_inserted_earlier_in_its_batch_is_signed_once(store, tmp_path):
+    """Two records of one file, the second an update of the first: one article, one signature."""
+    body = "The harbour board voted on Tuesday to keep the night ferry running all winter."
+    records = [{"title": "Ferry", "body": body}, {"title": "Ferry", "body": body, "source": "Wire"}]
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.json").write_text(json.dumps(records), encoding="utf-8")
+    report = import_paths(store, [str(tmp_path / "in")])
+    assert (report.imported, report.updated, report.failed) == (1, 1, 0)
+    [article] = store.iter_articles()
+    assert article["source"] == "Wire"
+    buckets = store.conn.execute(
+        "SELECT count(*), count(DISTINCT bucket) FROM article_buckets WHERE article_id = ?",
+        (article["id"],),
+    ).fetchone()
+    assert buckets[0] == buckets[1] > 0
 
 
 def test_source_and_tag_options(store, tmp_path):

@@ -73,14 +73,17 @@ class _BatchSaver:
         # The slugs asked for, and those JSON records name themselves by (see _previous_version)
         self.slugs = store.existing("slug", itertools.chain.from_iterable(
             (base_slug(a), a.slug or "") for a in articles))
-        self.new: list[tuple[int, dupes.Signature]] = []
+        self.new: dict[int, dupes.Signature] = {}  # inserted by this batch, signed at the end
         self.notes: list[tuple[str, list[str], int | None]] = []
 
     def save(self, label: str, article: Article, multi: bool) -> str:
         """Save one article; return its outcome (imported, updated, unchanged, duplicates)."""
         outcome, note, article_id = None, None, None
         if self._maybe_stored(article, multi):
-            outcome, note = save_known(self.store, article, self.now, multi)
+            outcome, note, known_id = save_known(self.store, article, self.now, multi)
+            # An update of an article this batch inserted has just signed it with its new text.
+            if known_id is not None:
+                self.new.pop(known_id, None)
         if outcome is None:
             outcome, article_id = "imported", self._insert(article)
         self.texts.add(article.sha256)
@@ -101,12 +104,12 @@ class _BatchSaver:
         slug = self.store.unique_slug(base) if base in self.slugs else base
         self.slugs.add(slug)
         article_id = self.store.insert(article, slug, self.now)
-        self.new.append((article_id, signature_of(article)))
+        self.new[article_id] = signature_of(article)
         return article_id
 
     def finish(self) -> list[str]:
         """Sign the new articles; the report's notes, near-duplicates included, in file order."""
-        near = dupes.notes_for_new(self.store.conn, self.new)
+        near = dupes.notes_for_new(self.store.conn, list(self.new.items()))
         return [
             f"{label}: {text}"
             for label, texts, article_id in self.notes
@@ -114,25 +117,33 @@ class _BatchSaver:
         ]
 
 
-def save_known(
-    store: Store, article: Article, now: str, multi: bool
-) -> tuple[str | None, str | None]:
-    """Save an article the archive may hold: (outcome, note), or (None, None) if it is new."""
+class KnownSave(NamedTuple):
+    """What saving an article the archive may hold did; all None when it is new."""
+
+    outcome: str | None
+    note: str | None
+    article_id: int | None  # the stored article it updated
+
+
+def save_known(store: Store, article: Article, now: str, multi: bool) -> KnownSave:
+    """Save an article the archive may hold: update its stored version, or say why not."""
     same_text = store.find_by("sha256", article.sha256)
     if same_text is not None:
         if same_text["path"] != article.path:
-            return "duplicates", f"same text as {same_text['slug']}, not stored again"
+            return KnownSave("duplicates", f"same text as {same_text['slug']}, not stored again", None)
         if stored_matches(same_text, article):
-            return "unchanged", None
-        store.update(same_text["id"], article, now)
-        dupes.sign_if_changed(store.conn, same_text["id"], article.body, signature_of(article))
-        return "updated", None
+            return KnownSave("unchanged", None, None)
+        return _update(store, same_text["id"], article, now)
     previous = _previous_version(store, article, multi)
     if previous is not None:
-        store.update(previous["id"], article, now)
-        dupes.sign_if_changed(store.conn, previous["id"], article.body, signature_of(article))
-        return "updated", None
-    return None, None
+        return _update(store, previous["id"], article, now)
+    return KnownSave(None, None, None)
+
+
+def _update(store: Store, article_id: int, article: Article, now: str) -> KnownSave:
+    store.update(article_id, article, now)
+    dupes.sign_if_changed(store.conn, article_id, article.body, signature_of(article))
+    return KnownSave("updated", None, article_id)
 
 
 def prepare(article: Article) -> None:

@@ -45,6 +45,14 @@ def parse_candidate(candidate: Candidate, options: Options) -> Iterator[ParseOut
             yield ParseOutcome(label, result, multi)
     except ParseError as exc:
         yield ParseOutcome(candidate.name, str(exc), False)
+    except Exception as exc:  # a bug in newscli or a library: named as one, the file too
+        yield ParseOutcome(candidate.name, bug_reason(exc), False)
+
+
+def bug_reason(exc: Exception) -> str:
+    """How a failure that is not the file's fault is reported: as a bug, never as bad input."""
+    detail = " ".join(str(exc).split())[:200]
+    return f"newscli failed on it, a bug to report: {type(exc).__name__}: {detail}"
 
 
 def is_streamed(candidate: Candidate) -> bool:

@@ -12,8 +12,9 @@ from newscli import __version__
 from newscli.errors import NewscliError
 
 # Search reads every word that starts with "-" as an exclusion (`ukraine -nato`), so search and
-# export have no short options and pass unknown ones through as query text.
-QUERY_CONTEXT = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
+# export (and stats and dupes, which take the same QUERY) have no short options but -h and pass
+# unknown ones through as query text.
+QUERY_CONTEXT = {"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]}
 
 # Every command: name -> (module in newscli.commands, function, context settings), in the order
 # --help lists them. Importing a module is left to the run that invokes one of its commands: each
@@ -24,9 +25,9 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "show": ("reading", "show_command", None),
     "search": ("reading", "search_command", QUERY_CONTEXT),
     "export": ("exporting", "export_command", QUERY_CONTEXT),
-    "dupes": ("insight", "dupes_command", None),
+    "dupes": ("insight", "dupes_command", QUERY_CONTEXT),
     "related": ("insight", "related_command", None),
-    "stats": ("insight", "stats_command", None),
+    "stats": ("insight", "stats_command", QUERY_CONTEXT),
     "tag": ("curation", "tag_command", None),
     "tags": ("curation", "tags_command", None),
     "rm": ("curation", "rm_command", None),

@@ -226,3 +226,94 @@ def test_one_file_in_the_way_is_it_not_them(samples, tmp_path):
     result = samples("export", "-o", str(target))
     assert result.exit_code == 1
     assert f"1 file already exists: {target}; add --force to overwrite it " in result.stderr
+
+
+# -- 13. one error style, in newscli's words ------------------------------------------------------
+
+
+@pytest.mark.parametrize("args, line", [
+    (["info", "--format", "csv"], "--format: 'csv' is not accepted; use table or json"),
+    (["dupes", "--threshold", "0.2"], "--threshold: '0.2' is not accepted; use a number from "
+                                      "0.4 to 1"),
+    (["list", "--limit", "x"], "--limit: 'x' is not accepted; use a whole number of at least 0"),
+    (["list", "--sort", "nope"], "--sort: 'nope' is not accepted; use date, title, source or "
+                                 "imported"),
+    (["show"], "missing SLUG"),
+    (["show", "a", "b"], "got unexpected extra argument(s) (b)"),
+    (["list", "--bogus"], "no such option: --bogus"),
+])
+def test_usage_errors_are_one_line_in_newscli_words(samples, args, line):
+    result = samples(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"newscli: error: {line}")
+    for pydantic_words in ("Input should", "Value error", "Usage:", "Error:"):
+        assert pydantic_words not in result.stderr
+
+
+# -- 12. help names what to type, in one usage style ----------------------------------------------
+
+
+@pytest.mark.parametrize("command", [[], *([name] for name in COMMANDS)], ids=lambda c: " ".join(c))
+def test_help_shows_placeholders_not_python_types(cli, command):
+    import re
+
+    result = cli(*command, "--help")
+    assert result.exit_code == 0
+    for python_words in ("<list[", "<str>", "<int", "<float", "<path>", "<file>", "{", "[["):
+        assert python_words not in result.stdout, (command, python_words)
+    usage = result.stdout.splitlines()[0]
+    assert re.fullmatch(r"Usage: \S+( \w+)? \[OPTIONS\]( (\[[A-Z]+\]|[A-Z]+)(\.\.\.)?)*"
+                        r"( COMMAND \[ARGS\]\.\.\.)?", usage), usage
+    assert "-h, --help" in result.stdout
+
+
+def test_import_source_help_reads_as_english(cli):
+    assert "for articles that name none" in cli("import", "--help").stdout
+
+
+# -- 16. shell completion -------------------------------------------------------------------------
+
+
+def complete(db: Path, words: str, shell: str = "bash") -> list[str]:
+    """What the shell would be offered for the last word of `words`."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "NEWSCLI_DB": str(db), "_NEWSCLI_COMPLETE": f"complete_{shell}"}
+    if shell == "bash":
+        env.update(COMP_WORDS=words, COMP_CWORD=str(len(words.split(" ")) - 1))
+    else:
+        env.update(_TYPER_COMPLETE_ARGS=words, _TYPER_COMPLETE_FISH_ACTION="get-args")
+    newscli = Path(sys.executable).with_name("newscli")
+    result = subprocess.run([str(newscli)], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return [line for line in result.stdout.splitlines() if line]
+
+
+def test_completion_offers_commands_options_choices_and_archive_values(samples, db):
+    assert complete(db, "newscli se") == ["search"]
+    assert "--source" in complete(db, "newscli list --")
+    assert complete(db, "newscli list --sort ") == ["date", "title", "source", "imported"]
+    assert "jsonl" in complete(db, "newscli export --format ")
+    assert set(complete(db, "newscli list --source ")) >= {"Coastal Herald", "Bay Radio News"}
+    assert complete(db, "newscli list --tag drou") == ["drought"]
+    assert complete(db, "newscli show port-auth") == [
+        "port-authority-opens-night-ferry-to-island-towns"]
+    assert complete(db, "newscli tag mayor-race-preview --add her") == ["heritage"]
+    assert complete(db, "newscli list --source Coastal", shell="fish") == ["Coastal Herald"]
+
+
+def test_completion_without_an_archive_offers_nothing_and_creates_nothing(tmp_path):
+    db = tmp_path / "none.db"
+    assert complete(db, "newscli show x") == []
+    assert not db.exists()
+
+
+@pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
+def test_show_completion_prints_a_script_for_each_shell(cli, shell):
+    result = cli("--show-completion", shell)
+    assert result.exit_code == 0
+    assert "_COMPLETE" in result.stdout and "complete" in result.stdout

@@ -12,8 +12,9 @@ from newscli import __version__
 from newscli.errors import NewscliError
 
 # Search reads every word that starts with "-" as an exclusion (`ukraine -nato`), so search and
-# export have no short options and pass unknown ones through as query text.
-QUERY_CONTEXT = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
+# export (and stats and dupes, which take the same QUERY) have no short options but -h and pass
+# unknown ones through as query text.
+QUERY_CONTEXT = {"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]}
 
 # Every command: name -> (module in newscli.commands, function, context settings), in the order
 # --help lists them. Importing a module is left to the run that invokes one of its commands: each
@@ -24,9 +25,9 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "show": ("reading", "show_command", None),
     "search": ("reading", "search_command", QUERY_CONTEXT),
     "export": ("exporting", "export_command", QUERY_CONTEXT),
-    "dupes": ("insight", "dupes_command", None),
+    "dupes": ("insight", "dupes_command", QUERY_CONTEXT),
     "related": ("insight", "related_command", None),
-    "stats": ("insight", "stats_command", None),
+    "stats": ("insight", "stats_command", QUERY_CONTEXT),
     "tag": ("curation", "tag_command", None),
     "tags": ("curation", "tags_command", None),
     "rm": ("curation", "rm_command", None),
@@ -66,6 +67,30 @@ class _Group(TyperGroup):
                 self.get_command(ctx, name)
         return super().resolve_command(ctx, args)
 
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """As Click's, but a usage error is one line in newscli's style (see usage_error_line)."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+        from typer.exceptions import Abort
+
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            from newscli.render import say
+
+            say(usage_error_line(exc))
+            sys.exit(exc.exit_code)
+        except Abort:
+            from newscli.render import say
+
+            say("aborted; nothing was changed")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -79,6 +104,32 @@ class _Group(TyperGroup):
             # grep, not the failure Typer reports for a closed pipe.
             _silence_stdout()
             raise typer.Exit(0) from None
+
+
+def usage_error_line(exc: Any) -> str:
+    """`newscli: error: --format: 'csv' is not accepted; use table or json (see newscli info -h)`.
+
+    One line in the style of every other error, instead of Click's Usage/Try/Error block.
+    """
+    from newscli.render import clean
+
+    hint = ""
+    param = getattr(exc, "param", None)
+    if getattr(exc, "param_hint", None) is not None:
+        hint = exc.param_hint if isinstance(exc.param_hint, str) else " / ".join(exc.param_hint)
+    elif param is not None:
+        hint = " / ".join(getattr(param, "opts", ()) or ()) if param.param_type_name == "option" \
+            else (param.metavar or param.name or "").upper()
+    message = exc.format_message() if type(exc).__name__ == "NoSuchOption" else exc.message
+    message = message.rstrip(".")
+    message = message[:1].lower() + message[1:]
+    if type(exc).__name__ == "MissingParameter":
+        line = f"missing {hint or 'a value'}"
+    else:
+        line = f"{hint}: {message}" if hint else message
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see {ctx.command_path} -h)" if ctx is not None else ""
+    return f"newscli: error: {clean(line, one_line=True)}{where}"
 
 
 def command_function(name: str) -> Any:
@@ -99,16 +150,18 @@ def build_command(name: str) -> Any:
 
     info = CommandInfo(name, cls=TyperCommand, context_settings=COMMANDS[name][2],
                        callback=command_function(name))
+    from newscli.commands.helptext import readable_help
+
     command = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
                                     rich_markup_mode=app.rich_markup_mode)
-    return use_plain_conversion(command)
+    return readable_help(use_plain_conversion(command))
 
 
 app = typer.Typer(
     cls=_Group,
     help="A command-line archive for news articles: import, search, show and export them.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -128,6 +181,7 @@ def root(
         Path | None,
         typer.Option(
             "--db",
+            metavar="PATH",
             help="Archive database file [default: NEWSCLI_DB, else archive.db in the user data folder]",
             show_default=False,
             dir_okay=False,

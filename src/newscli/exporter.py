@@ -250,9 +250,10 @@ def _check_free(paths: Iterable[Path], force: bool) -> None:
     if taken and not force:
         shown = ", ".join(str(p) for p in taken[:SHOWN_CLASHES])
         more = f" and {len(taken) - SHOWN_CLASHES} more" if len(taken) > SHOWN_CLASHES else ""
-        noun = "file already exists" if len(taken) == 1 else "files already exist"
-        raise ExportError(f"{len(taken)} {noun}: {shown}{more}; add --force to overwrite them "
-                          "(nothing was written)")
+        noun, them = ("file already exists", "it") if len(taken) == 1 else (
+            "files already exist", "them")
+        raise ExportError(f"{len(taken)} {noun}: {shown}{more}; add --force to overwrite "
+                          f"{them} (nothing was written)")
 
 
 @contextmanager

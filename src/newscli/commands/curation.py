@@ -16,7 +16,14 @@ from newscli.commands.options import (
     UntilOption,
     filters_from,
 )
-from newscli.commands.output import SUMMARIES, OutputFormat, emit, nothing_found
+from newscli.commands.output import (
+    REPORT,
+    SUMMARIES,
+    OutputFormat,
+    ReportFormatOption,
+    emit,
+    nothing_found,
+)
 from newscli.commands.output import SummariesFormatOption as FormatOption
 
 SlugsArgument = Annotated[
@@ -80,8 +87,10 @@ def rm_command(
     articles = resolve_all(store, refs)
     if not yes:
         if not is_terminal(sys.stdin):
-            raise typer.BadParameter("not asking on a pipe: add --yes to remove",
-                                     param_hint="--yes")
+            from newscli.errors import UsageError
+
+            raise UsageError("rm asks before removing, and there is no terminal to ask on; "
+                             "add --yes to remove without asking")
         for article in articles:
             say(clean(f"  {article['slug']}  {article['title']}", one_line=True))
         count = f"{len(articles)} article" + ("" if len(articles) == 1 else "s")
@@ -95,14 +104,13 @@ def edit_command(
     ref: Annotated[str, typer.Argument(metavar="SLUG", help="Slug, numeric id or unique prefix.")],
 ) -> None:
     """Edit an article as Markdown with front matter in $VISUAL or $EDITOR."""
-    import click
-
     from newscli.curation import apply_edit, as_markdown
+    from newscli.editing import edit_text
     from newscli.render import say
 
     store = open_store(ctx)
     article = store.resolve(ref)
-    text = click.edit(as_markdown(article), extension=".md", require_save=True)
+    text = edit_text(as_markdown(article), interactive=sys.stdin.isatty() and sys.stdout.isatty())
     if text is None:
         say("no changes")
         return
@@ -112,7 +120,7 @@ def edit_command(
 
 def info_command(
     ctx: typer.Context,
-    fmt: FormatOption = None,
+    fmt: ReportFormatOption = None,
     path_only: Annotated[
         bool, typer.Option("--path", help="Print only the database path, for other tools.")
     ] = False,
@@ -122,14 +130,24 @@ def info_command(
     from newscli.formats import to_json_line
     from newscli.render.summaries import print_info
 
-    store = open_store(ctx)
     if path_only:
-        print(store.path.resolve())
+        _print_path(ctx)
         return
-    info = archive_info(store)
-    if SUMMARIES.chosen(fmt) is OutputFormat.table:
+    info = archive_info(open_store(ctx))
+    if REPORT.chosen(fmt) is OutputFormat.table:
         print_info(info)
     else:
         print(to_json_line(info))
     if not info["ok"]:
         raise typer.Exit(1)
+
+
+def _print_path(ctx: typer.Context) -> None:
+    """Where the archive is, or will be once something is imported (nothing is created)."""
+    from newscli.commands import archive_path
+    from newscli.render import say
+
+    path = archive_path(ctx).resolve()
+    print(path)
+    if not path.exists():
+        say("no archive there yet: newscli import PATH creates it")

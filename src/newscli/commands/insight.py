@@ -15,15 +15,17 @@ from newscli.commands.options import (
     TagOption,
     UntilOption,
     filters_from,
+    query_text,
     selection,
 )
 from newscli.commands.output import SUMMARIES, OutputFormat, emit, nothing_found
 from newscli.commands.output import SummariesFormatOption as FormatOption
 
+# Several words, as search and export take them: `stats night ferry --by month`.
 QueryArgument = Annotated[
-    str | None,
-    typer.Argument(metavar="[QUERY]", help="Only articles matching this search.",
-                   show_default=False),
+    list[str] | None,
+    typer.Argument(metavar="[QUERY]...", help="Only articles matching this search "
+                   "(the language of newscli search).", show_default=False),
 ]
 DUPE_FIELDS = ("group", "slug", "title", "source", "published", "similarity")
 RELATED_FIELDS = ("slug", "title", "source", "published", "score")
@@ -48,7 +50,8 @@ def dupes_command(
     from newscli.dupes import find_groups
     from newscli.render.summaries import print_dupes
 
-    filters, match = selection(query, filters_from(source, tag, author, since, until))
+    filters, match = selection(query_text(query or [], "dupes"),
+                               filters_from(source, tag, author, since, until))
     groups = [[member.as_dict() for member in group]
               for group in find_groups(open_store(ctx), filters, match, threshold)]
     members = [{"group": n, **m} for n, group in enumerate(groups, 1) for m in group]
@@ -116,7 +119,8 @@ def stats_command(
     from newscli import stats
     from newscli.render.summaries import print_counts
 
-    filters, match = selection(query, filters_from(source, tag, author, since, until))
+    filters, match = selection(query_text(query or [], "stats"),
+                               filters_from(source, tag, author, since, until))
     store = open_store(ctx)
     if by is None:
         _print_overview(stats.overview(store, filters, match), fmt)

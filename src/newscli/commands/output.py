@@ -61,7 +61,13 @@ SUMMARIES = Listing(
     piped=OutputFormat.json, show_empty_table=False,
     help="Output format [default: table on a terminal, json when piped]",
 )
+# One record, not a listing: `info` prints a table or one JSON object.
+REPORT = Listing(
+    accepts=(OutputFormat.table, OutputFormat.json), piped=OutputFormat.json,
+    show_empty_table=False, help="table or json [default: table on a terminal, json when piped]",
+)
 ArticlesFormatOption = ARTICLES.option()
+ReportFormatOption = REPORT.option()
 SummariesFormatOption = SUMMARIES.option()
 
 

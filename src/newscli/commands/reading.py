@@ -80,8 +80,11 @@ def list_command(
         rows = list_cells(rows)
     shown = emit(rows, fmt, ARTICLES, LIST_FIELDS,
                  table=lambda cells: print_table(cells, ("date", "source", "title", "slug")))
-    if table:
-        say(_list_footer(shown, offset, store.count(filters), filters))
+    total = store.count(filters) if table or not shown else shown
+    if table or not total:
+        say(_list_footer(shown, offset, total, filters))
+    if not total:
+        raise typer.Exit(1)  # nothing found, as search, tags and stats say it
 
 
 def _list_footer(shown: int, offset: int, total: int, filters: Any) -> str:

@@ -16,16 +16,60 @@ from newscli.parsing.decode import decode
 from newscli.parsing.records import parse_jsonl
 
 
+class Skipped(NamedTuple):
+    """A file left out on purpose (not read, or read and found to hold no article), and why."""
+
+    reason: str
+
+
 class ParseOutcome(NamedTuple):
     """What one file, or one record of a multi-article file, parsed to."""
 
     label: str  # the file's name, with ":N" for record N of a multi-article file
-    result: Article | str  # the article, or why there is none
+    result: Article | str | Skipped  # the article, why there is none, or why it was left out
     multi_record: bool  # a record of a multi-article file (JSON, JSON Lines)
 
 
 def parse_candidate(candidate: Candidate, options: Options) -> Iterator[ParseOutcome]:
-    """Each article of the file, or the error that stopped it, completed with the options."""
+    """Each article of the file, or the error that stopped it, completed with the options.
+
+    A JSON file met in a folder whose records all lack text (a list of titles and metadata, such
+    as the truth file of an evaluation) is skipped as a whole: headlines-only feeds are imported
+    when the file is named on the command line.
+    """
+    if candidate.skip:
+        yield ParseOutcome(candidate.name, Skipped(candidate.skip), False)
+        return
+    outcomes = _parsed(candidate, options)
+    if candidate.explicit or not is_multi_record(candidate.name):
+        yield from outcomes
+    else:
+        yield from _unless_all_headlines(candidate.name, outcomes)
+
+
+def _unless_all_headlines(name: str, outcomes: Iterator[ParseOutcome]) -> Iterator[ParseOutcome]:
+    """The outcomes, or one Skipped when no record has text (headline-only records are held
+    back until a record with text shows the file holds articles)."""
+    held: list[ParseOutcome] = []
+    with_text = False
+    for outcome in outcomes:
+        if with_text:
+            yield outcome
+        elif isinstance(outcome.result, Article) and not outcome.result.body.strip():
+            held.append(outcome)
+        else:
+            with_text = isinstance(outcome.result, Article)
+            if with_text:
+                yield from held
+                held.clear()
+            yield outcome
+    if held:
+        yield ParseOutcome(name, Skipped(
+            f"no record has text ({len(held):,} with a title only); name the file itself "
+            "to import them as headlines"), False)
+
+
+def _parsed(candidate: Candidate, options: Options) -> Iterator[ParseOutcome]:
     if candidate.error:
         yield ParseOutcome(candidate.name, candidate.error, False)
         return

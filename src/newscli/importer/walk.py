@@ -29,9 +29,18 @@ STDIN = "-"
 PAGE_ASSET_SUFFIXES = ("_files", "-Dateien", "_fichiers", "_archivos", "_arquivos", "_bestanden", "_file")
 
 
+# Files that travel with a folder of articles but are not articles: a repository's licence,
+# read-me and change log, whatever their extension (LICENSE.txt, README.md). Skipped inside
+# folders and listed as skipped; named on the command line, they are imported.
+NOT_ARTICLE_NAMES = re.compile(r"(licen[cs]e|unlicense|copying|readme|changelog)(\.[^.]*)?",
+                               re.IGNORECASE)
+NOT_ARTICLE = "not an article (licence, read-me or change log)"
+EXCLUDED = "excluded by --exclude"
+
+
 @dataclass
 class Candidate:
-    """A file found by the walk, or the reason it cannot be read."""
+    """A file found by the walk, or the reason it cannot be read (error) or is left out (skip)."""
 
     name: str
     path: Path | None
@@ -39,6 +48,8 @@ class Candidate:
     size: int | None = None
     mtime_ns: int | None = None
     absolute: str | None = None
+    explicit: bool = True  # named on the command line (or by a glob there), not met in a folder
+    skip: str | None = None
 
     def file_state(self) -> FileState | None:
         """(absolute path, size, mtime) as the walk saw it; None for stdin and errors."""
@@ -47,8 +58,14 @@ class Candidate:
         return self.absolute or os.path.abspath(self.path), self.size, self.mtime_ns
 
 
-def iter_candidates(paths: Iterable[str], globs: tuple[str, ...]) -> Iterator[Candidate]:
-    """Files named or found under folders (recursively), in a stable order; never hangs."""
+def iter_candidates(
+    paths: Iterable[str], globs: tuple[str, ...], excludes: tuple[str, ...] = ()
+) -> Iterator[Candidate]:
+    """Files named or found under folders (recursively), in a stable order; never hangs.
+
+    Inside folders, files that are not articles (NOT_ARTICLE_NAMES) and files or folders an
+    exclude pattern matches come back with `skip` set, to be reported, never read.
+    """
     for raw in paths:
         if raw == STDIN:
             yield Candidate(STDIN, None)
@@ -57,7 +74,15 @@ def iter_candidates(paths: Iterable[str], globs: tuple[str, ...]) -> Iterator[Ca
         if not matches:
             yield Candidate(raw, None, "no such file or folder")
         for path in matches:
-            yield from _walk(path, globs, set(), os.path.abspath(path), explicit=True)
+            if excludes and _excluded(path.name, excludes):
+                yield Candidate(str(path), None, skip=EXCLUDED)
+                continue
+            yield from _walk(path, globs, set(), os.path.abspath(path), explicit=True,
+                             excludes=excludes)
+
+
+def _excluded(name: str, excludes: tuple[str, ...]) -> bool:
+    return _glob_pattern(excludes).match(name.lower()) is not None
 
 
 def _expand(raw: str) -> list[Path]:
@@ -71,7 +96,7 @@ def _expand(raw: str) -> list[Path]:
 
 
 def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolute: str, *,
-          explicit: bool) -> Iterator[Candidate]:
+          explicit: bool, excludes: tuple[str, ...] = ()) -> Iterator[Candidate]:
     """The candidates at or under path; one named by the user (explicit) is taken whatever the
     globs. seen holds the folders visited, by device and inode."""
     try:
@@ -97,10 +122,20 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolu
         if entry.name.startswith(".") or _is_page_assets(entry, names):
             continue
         child = os.path.join(absolute, entry.name)  # abspath() asks for the cwd each time
-        if _is_dir(entry):
-            yield from _walk(Path(entry.path), globs, seen, child, explicit=False)
+        is_dir = _is_dir(entry)
+        if excludes and _excluded(entry.name, excludes):
+            if is_dir or _wanted(entry.name, globs):
+                yield Candidate(entry.path, None, skip=EXCLUDED)
+        elif is_dir:
+            yield from _walk(Path(entry.path), globs, seen, child, explicit=False,
+                             excludes=excludes)
         elif _wanted(entry.name, globs):  # files the globs do not take are never looked at
-            yield _found_file(Path(entry.path), child)
+            if NOT_ARTICLE_NAMES.fullmatch(entry.name):
+                yield Candidate(entry.path, None, skip=NOT_ARTICLE)
+            else:
+                found = _found_file(Path(entry.path), child)
+                found.explicit = False
+                yield found
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:

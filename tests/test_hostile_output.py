@@ -193,3 +193,79 @@ def test_raw_cells_refused_where_it_cannot_apply(hostile_db, args, says):
     proc = subprocess.run(newscli(hostile_db, "export", *args), capture_output=True, text=True)
     assert proc.returncode == 2 and proc.stdout == ""
     assert says in proc.stderr and "Traceback" not in proc.stderr
+
+
+# -- 11: stdout that cannot be written -----------------------------------------------------------
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [
+    ["list", "--format", "jsonl"], ["list"], ["export"], ["export", "--format", "csv"],
+    ["show", "evil"], ["show", "evil", "--format", "json"], ["info", "--path"], ["tags"],
+    ["stats", "--by", "source"], ["--version"],
+])
+def test_a_full_stdout_is_one_line_and_exit_1(hostile_db, args):
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(newscli(hostile_db, *args), stdout=full, stderr=subprocess.PIPE,
+                              text=True)
+    assert proc.returncode == 1
+    assert proc.stderr == "newscli: error: cannot write the output: no space left on device\n"
+
+
+@pytest.mark.parametrize("args", [["export"], ["export", "--format", "csv"], ["list"]])
+def test_a_closed_pipe_is_still_success(hostile_db, args):
+    command = " ".join(f"'{a}'" for a in newscli(hostile_db, *args)) + " | head -c 5"
+    proc = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True,
+                          text=True)
+    assert proc.returncode == 0 and proc.stderr == "" and len(proc.stdout) == 5
+
+
+# -- 14, 15: what a file's bytes decode to -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("data", "text", "guess"), [
+    # UTF-8 with one Latin-1 byte: the UTF-8 stays UTF-8, the stray byte is cp1252
+    ("Mixed café Title\n\nnaïve 日本語\n".encode().replace("ï".encode(), b"\xef"),
+     "Mixed café Title\n\nnaïve 日本語\n", "utf-8, 1 stray byte read as cp1252"),
+    # plain ASCII but for a pound and a degree sign: not a Japanese code page
+    (b"Prices\n\nA ticket costs \xa314 at 20\xb0C.\n", "Prices\n\nA ticket costs £14 at 20°C.\n",
+     "cp1252"),
+    (b"\xa9 2024 Herald", "© 2024 Herald", "cp1252"),  # was half-width katakana
+    (b"Temperature 20\xb0C", "Temperature 20°C", "cp1252"),  # was a CJK character
+    (b"Caf\xe9", "Café", "cp1252"),
+    (b"Title \x9b\n\nBody.\n", "Title ›\n\nBody.\n", "cp1252"),  # 0x9B is cp1252, not DOS Ы
+    (b"Quote\n\nShe said \x9bno\x9b.\n", "Quote\n\nShe said ›no›.\n", "cp1252"),
+    (b"Undefined \x81 byte\n", "Undefined \x81 byte\n", "cp1252"),  # as browsers read it
+    ("Café Müller\n".encode(), "Café Müller\n", None),  # valid UTF-8: nothing guessed
+    ("Новости порта\n\nПаром начал ночные рейсы между островами.\n".encode("cp1251"),
+     "Новости порта\n\nПаром начал ночные рейсы между островами.\n", "cp1251"),
+    ("La señora Müller visitó la façade naïve: £14 à la carte.\n".encode("latin-1"),
+     "La señora Müller visitó la façade naïve: £14 à la carte.\n", "cp1252"),
+])
+def test_decoding_keeps_utf8_runs_and_reads_lone_bytes_as_cp1252(data, text, guess):
+    from newscli.parsing.decode import decode_noting
+
+    decoded = decode_noting(data)
+    assert (decoded.text, decoded.guess) == (text, guess)
+
+
+def test_the_guess_is_kept_in_meta_and_named_in_the_report(cli, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "mixed.txt").write_bytes(
+        "Mixed café Title\n\nA naïve story about 日本語 text.\n".encode().replace(b"\xc3\xaf", b"\xef"))
+    (folder / "pound.txt").write_bytes(b"Pound note\n\nIt cost \xa314.\n")
+    (folder / "fine.txt").write_bytes("Fine café\n\nAll UTF-8.\n".encode())
+    result = cli("import", str(folder))
+    assert result.exit_code == 0, result.stderr
+    assert "mixed.txt: text encoding guessed: utf-8, 1 stray byte read as cp1252" in result.stderr
+    assert "pound.txt: text encoding guessed: cp1252" in result.stderr
+    assert "fine.txt" not in result.stderr
+    exported = (json.loads(line) for line in cli("export").stdout.splitlines())
+    articles = {article["title"]: article for article in exported}
+    assert articles["Mixed café Title"]["body"] == "A naïve story about 日本語 text."
+    assert articles["Mixed café Title"]["meta"]["guessed_encoding"].startswith("utf-8, 1 stray")
+    assert articles["Pound note"]["body"] == "It cost £14."
+    assert articles["Pound note"]["meta"] == {"guessed_encoding": "cp1252"}
+    assert "guessed_encoding" not in articles["Fine café"]["meta"]
+    assert cli("search", "日本語", "--format", "slugs").stdout == "mixed-cafe-title\n"

@@ -11,8 +11,8 @@ from newscli.errors import ParseError, os_reason
 from newscli.importer.options import Options
 from newscli.importer.walk import Candidate, read_candidate, read_capped
 from newscli.models import Article
-from newscli.parsing import is_multi_record, parse_document
-from newscli.parsing.decode import decode
+from newscli.parsing import is_multi_record, noting_guess, parse_document
+from newscli.parsing.decode import decode_noting
 from newscli.parsing.records import parse_jsonl
 
 
@@ -66,7 +66,9 @@ def _stream_jsonl(path: Path, max_size: int) -> Iterator[tuple[int, Article | Pa
                         f"line is larger than the {max_size:,}-byte limit (see --max-size)")
                 elif raw.strip():
                     try:
-                        yield from ((number, r) for _, r in parse_jsonl(decode(raw)))
+                        decoded = decode_noting(raw)
+                        results = noting_guess(parse_jsonl(decoded.text), decoded.guess)
+                        yield from ((number, r) for _, r in results)
                     except ParseError as exc:
                         yield number, exc
     except OSError as exc:

@@ -269,3 +269,67 @@ def test_the_guess_is_kept_in_meta_and_named_in_the_report(cli, tmp_path):
     assert articles["Pound note"]["meta"] == {"guessed_encoding": "cp1252"}
     assert "guessed_encoding" not in articles["Fine café"]["meta"]
     assert cli("search", "日本語", "--format", "slugs").stdout == "mixed-cafe-title\n"
+
+
+# -- 9: arguments that are not UTF-8 -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cafe_db(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("cafe")
+    (folder / "cafe.txt").write_text("Café owners\n\nThe café reopened on Monday.\n", "utf-8")
+    db = folder / "c.db"
+    subprocess.run(newscli(db, "import", str(folder / "cafe.txt")), check=True,
+                   capture_output=True)
+    return db
+
+
+def run_bytes(db: Path, *args: str | bytes) -> subprocess.CompletedProcess:
+    """newscli with arguments as raw bytes, as a Latin-1 terminal passes them."""
+    command = [os.fsencode(a) if isinstance(a, str) else a for a in newscli(db)] + [
+        a.encode() if isinstance(a, str) else a for a in args]
+    return subprocess.run(command, capture_output=True, env={**os.environ, "LC_ALL": "C.UTF-8"})
+
+
+@pytest.mark.parametrize(("args", "code", "stdout"), [
+    (["search", b"caf\xe9", "--format", "slugs"], 0, b"cafe-owners\n"),  # Latin-1 "café"
+    (["search", b"caf\xc3\xa9", "--format", "slugs"], 0, b"cafe-owners\n"),  # UTF-8 "café"
+    (["list", "--source", b"\xff", "--format", "slugs"], 0, b""),
+    (["list", "--author", b"\xe9", "--format", "slugs"], 0, b""),
+    (["stats", b"caf\xe9", "--format", "json"], 0, None),
+    (["export", b"caf\xe9", "--format", "csv"], 0, None),
+    (["related", b"\xff"], 1, b""),
+    (["rm", b"\xff", "--yes"], 1, b""),
+])
+def test_latin1_arguments_are_read_as_the_terminal_meant(cafe_db, args, code, stdout):
+    proc = run_bytes(cafe_db, *args)
+    assert proc.returncode == code, proc.stderr
+    assert b"Traceback" not in proc.stderr and b"UnicodeEncodeError" not in proc.stderr
+    if stdout is not None:
+        assert proc.stdout == stdout
+    if code == 1:
+        assert proc.stderr.count(b"\n") == 1 and "ÿ".encode() in proc.stderr
+
+
+def test_show_names_the_latin1_slug_it_could_not_find(cafe_db):
+    proc = run_bytes(cafe_db, "show", b"\xff")
+    assert proc.returncode == 1 and proc.stdout == b""
+    assert b"Traceback" not in proc.stderr and "'ÿ'".encode() in proc.stderr
+
+
+def test_a_latin1_tag_is_stored_as_text(cafe_db, tmp_path):
+    db = tmp_path / "copy.db"
+    db.write_bytes(cafe_db.read_bytes())
+    assert run_bytes(db, "tag", "cafe-owners", "--add", b"caf\xe9").returncode == 0
+    listed = run_bytes(db, "list", "--tag", "café", "--format", "json")
+    assert json.loads(listed.stdout)[0]["tags"] == ["café"]
+
+
+def test_a_file_name_that_is_not_utf8_is_not_a_traceback(cafe_db, tmp_path):
+    db = tmp_path / "copy.db"
+    db.write_bytes(cafe_db.read_bytes())
+    name = os.fsencode(tmp_path) + b"/f\xff.txt"
+    with open(name, "wb") as handle:
+        handle.write(b"Title\n\nA body of text.\n")
+    proc = run_bytes(db, "import", name)
+    assert proc.returncode in (0, 1) and b"Traceback" not in proc.stderr

@@ -81,6 +81,8 @@ class _Group(TyperGroup):
             raise typer.Exit(0) from None
         except OSError as exc:
             raise _output_failed(exc) from None
+        except UnicodeError as exc:
+            raise _not_unicode(exc) from None
 
 
 def command_function(name: str) -> Any:
@@ -181,6 +183,16 @@ def _output_failed(exc: OSError) -> typer.Exit:
     error(f"cannot write the output: {reason}" if exc.filename is None else
           f"{exc.filename}: {reason}")
     _silence_stdout()
+    return typer.Exit(1)
+
+
+def _not_unicode(exc: UnicodeError) -> typer.Exit:
+    """Text that is no valid Unicode (a file name's bytes that are not UTF-8) where only text
+    can go: one line and exit 1. Arguments are decoded before (commands.plain_values)."""
+    from newscli.render import error
+
+    error(f"cannot handle text that is not valid UTF-8 ({exc.reason}); "
+          "use UTF-8 file names and a UTF-8 terminal")
     return typer.Exit(1)
 
 

@@ -333,3 +333,55 @@ def test_a_file_name_that_is_not_utf8_is_not_a_traceback(cafe_db, tmp_path):
         handle.write(b"Title\n\nA body of text.\n")
     proc = run_bytes(db, "import", name)
     assert proc.returncode in (0, 1) and b"Traceback" not in proc.stderr
+
+
+# -- 7: tags and their separator -----------------------------------------------------------------
+
+LONG_TAG = "x" * 100_000
+
+
+def test_import_splits_tags_at_the_separator_and_keeps_long_ones_in_meta(cli, tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    record = {"title": "Tag test", "body": "Some body text.", "tags": ["a;b", "ok", LONG_TAG]}
+    feed.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    (tmp_path / "fm.md").write_text(
+        "---\ntitle: Front matter\ntags: ['c; d', 'e']\n---\nBody text.\n", encoding="utf-8")
+    result = cli("import", str(feed), str(tmp_path / "fm.md"))
+    assert result.exit_code == 0, result.stderr
+    assert "kept in meta.long_tags" in result.stderr
+    exported = {a["title"]: a for a in map(json.loads, cli("export").stdout.splitlines())}
+    assert exported["Tag test"]["tags"] == ["a", "b", "ok"]
+    assert exported["Tag test"]["meta"]["long_tags"] == [LONG_TAG]
+    assert exported["Front matter"]["tags"] == ["c", "d", "e"]
+    rows = list(csv.DictReader(io.StringIO(cli("list", "--format", "csv").stdout, newline="")))
+    assert sorted(t for r in rows for t in r["tags"].split(";")) == ["a", "b", "c", "d", "e", "ok"]
+
+
+@pytest.mark.parametrize(("tag", "says"), [
+    ("a;b", "cannot contain ';'"), ("y" * 101, "at most 100 characters"),
+])
+def test_tag_refuses_the_separator_and_overlong_tags(cli, tmp_path, tag, says):
+    (tmp_path / "a.txt").write_text("Tagged\n\nA body.\n", encoding="utf-8")
+    assert cli("import", str(tmp_path / "a.txt")).exit_code == 0
+    result = cli("tag", "tagged", "--add", tag)
+    assert result.exit_code == 1 and says in result.stderr and result.stderr.count("\n") == 1
+    assert cli.json("list")[0]["tags"] == []  # nothing changed
+    assert cli("tag", "tagged", "--add", "y" * 100).exit_code == 0  # the limit itself is fine
+    refused = cli("import", str(tmp_path / "a.txt"), "--tag", tag)
+    assert refused.exit_code == 2 and says in refused.stderr
+
+
+@pytest.mark.parametrize(("tags_line", "says"), [
+    ("tags: ['o;k']", "cannot contain ';'"), (f"tags: ['{'z' * 101}']", "at most 100"),
+])
+def test_edit_refuses_the_separator_and_overlong_tags(cli, tmp_path, monkeypatch, tags_line,
+                                                         says):
+    import click
+
+    (tmp_path / "a.txt").write_text("Edited\n\nA body.\n", encoding="utf-8")
+    assert cli("import", str(tmp_path / "a.txt")).exit_code == 0
+    monkeypatch.setattr(click, "edit", lambda text, **kw: text.replace("---\n", f"---\n{tags_line}\n", 1))
+    result = cli("edit", "edited")
+    assert result.exit_code == 1 and "the edit was not saved" in result.stderr
+    assert says in result.stderr
+    assert cli.json("list")[0]["tags"] == []

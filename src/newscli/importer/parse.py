@@ -13,6 +13,7 @@ from newscli.importer.walk import Candidate, read_candidate, read_capped
 from newscli.models import Article
 from newscli.parsing import is_multi_record, noting_guess, parse_document
 from newscli.parsing.decode import decode_noting
+from newscli.parsing.fields import settle_tags
 from newscli.parsing.records import parse_jsonl
 
 
@@ -85,3 +86,4 @@ def _complete(article: Article, candidate: Candidate, options: Options, multi: b
     for tag in options.tags:
         if tag not in article.tags:
             article.tags.append(tag)
+    settle_tags(article)

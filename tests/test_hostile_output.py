@@ -86,6 +86,16 @@ def test_every_command_shows_escapes_literally_on_a_terminal(hostile_db, args):
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminal test")
+def test_info_path_shows_an_escape_in_the_file_name_literally(hostile_db, tmp_path):
+    db = tmp_path / "\x1b[31mred.db"
+    db.write_bytes(hostile_db.read_bytes())
+    code, out = on_terminal(newscli(db, "info", "--path"))
+    assert code == 0 and b"\x1b" not in out and b"\\x1b[31mred.db" in out
+    piped = subprocess.run(newscli(db, "info", "--path"), capture_output=True, text=True)
+    assert piped.stdout == f"{db.resolve()}\n"  # piped, the name as it is, for other tools
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminal test")
 @pytest.mark.parametrize("command", ["list", "export"])
 def test_csv_on_a_terminal_keeps_its_line_ends(hostile_db, command):
     _, out = on_terminal(newscli(hostile_db, command, "--format", "csv"))

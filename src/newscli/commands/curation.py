@@ -127,7 +127,9 @@ def info_command(
 
     store = open_store(ctx)
     if path_only:
-        print(store.path.resolve())
+        from newscli.commands.output import data_stream
+
+        data_stream(sys.stdout).write(f"{store.path.resolve()}\n")  # a terminal obeys no escape
         return
     info = archive_info(store)
     if SUMMARIES.chosen(fmt) is OutputFormat.table:

@@ -16,7 +16,25 @@ _RAW_IN_JSON = re.compile(r"[\x7f-\x9f\ud800-\udfff]")
 
 def to_json_line(record: Any) -> str:
     """One JSON value on one line: UTF-8 text, every control character escaped."""
-    return _RAW_IN_JSON.sub(_json_escape, json.dumps(record, ensure_ascii=False))
+    line = json.dumps(record, ensure_ascii=False)
+    return _RAW_IN_JSON.sub(_json_escape, line) if _holds_raw_controls(line) else line
+
+
+def _holds_raw_controls(line: str) -> bool:
+    """Whether the line needs _RAW_IN_JSON's escapes; checked on its UTF-8 bytes, as a regex
+    over every line would more than double the time of an export that nearly never needs it."""
+    try:
+        data = line.encode("utf-8")
+    except UnicodeEncodeError:
+        return True  # a lone surrogate
+    if b"\x7f" in data:
+        return True
+    at = data.find(b"\xc2")  # U+0080-U+00BF: C1 controls are \xc2\x80-\xc2\x9f
+    while at != -1:
+        if data[at + 1] <= 0x9F:
+            return True
+        at = data.find(b"\xc2", at + 2)
+    return False
 
 
 def _json_escape(match: re.Match[str]) -> str:

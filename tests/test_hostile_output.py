@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newscli import formats
 
@@ -395,3 +397,27 @@ def test_edit_refuses_the_separator_and_overlong_tags(cli, tmp_path, monkeypatch
     assert result.exit_code == 1 and "the edit was not saved" in result.stderr
     assert says in result.stderr
     assert cli.json("list")[0]["tags"] == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    text=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+                 min_size=1).filter(lambda t: not t.isascii()),
+    stray=st.integers(0x80, 0xFF),
+    where=st.integers(0, 10_000),
+)
+def test_one_stray_byte_never_changes_the_utf8_around_it(text, stray, where):
+    """Any UTF-8 text with a non-ASCII character keeps every character when one byte that is not
+    UTF-8 is put between two ASCII characters (or at an end); that byte reads as cp1252."""
+    from newscli.parsing.decode import as_cp1252, decode_noting
+
+    data = text.encode("utf-8")
+    cuts = [i for i in range(len(data) + 1)
+            if (i == 0 or data[i - 1] < 0x80) and (i == len(data) or data[i] < 0x80)]
+    if not cuts:
+        return
+    cut = cuts[where % len(cuts)]
+    decoded = decode_noting(data[:cut] + bytes([stray]) + data[cut:])
+    expected = data[:cut].decode() + as_cp1252(bytes([stray])) + data[cut:].decode()
+    assert decoded.text == expected.replace("\r\n", "\n").replace("\r", "\n")
+    assert decoded.guess == "utf-8, 1 stray byte read as cp1252"

@@ -80,9 +80,8 @@ def list_command(
     )
     if table:
         rows = list_cells(rows)
-    shown = emit(rows, fmt, ARTICLES, LIST_FIELDS,
-                 table=lambda cells: print_table(cells, ("date", "source", "title", "slug")),
-                 raw_cells=raw_cells)
+    shown = emit(rows, fmt, ARTICLES, LIST_FIELDS, raw_cells=raw_cells,
+                 table=lambda cells: print_table(cells, ("date", "source", "title", "slug")))
     if table:
         say(_list_footer(shown, offset, store.count(filters), filters))
 

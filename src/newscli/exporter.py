@@ -50,6 +50,7 @@ class Request:
     directory: Path | None = None
     force: bool = False
     excel: bool = False
+    raw_cells: bool = False  # CSV cells as stored, formulas and all
 
 
 @dataclass
@@ -118,7 +119,7 @@ def write_format(store: Store, request: Request, handle: BinaryIO, advance: Call
         elif request.format == "json":
             formats.write_json(records, out)
         elif request.format == "csv":
-            formats.write_delimited(records, out, ALL_FIELDS)
+            formats.write_delimited(records, out, ALL_FIELDS, raw_cells=request.raw_cells)
         elif request.format == "markdown":
             write_markdown_document(records, out)
         elif request.format == "html":

@@ -10,6 +10,7 @@ import typer
 from newscli.commands import open_store
 from newscli.commands.options import (
     AuthorOption,
+    RawCellsOption,
     SinceOption,
     SourceOption,
     TagOption,
@@ -61,6 +62,7 @@ def tags_command(
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: FormatOption = None,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """List tags with how many articles have each, most used first."""
     from newscli.render.summaries import print_counts
@@ -69,7 +71,8 @@ def tags_command(
     filters = filters_from(source, tag, author, since, until)
     counts = count_by(open_store(ctx), "tag", filters)
     rows = [{"tag": row["key"], "count": row["count"]} for row in counts]
-    emit(rows, fmt, SUMMARIES, ("tag", "count"), table=lambda _: print_counts(counts, "tag"))
+    emit(rows, fmt, SUMMARIES, ("tag", "count"), table=lambda _: print_counts(counts, "tag"),
+         raw_cells=raw_cells)
     if not rows:
         nothing_found("no tags")
 
@@ -145,9 +148,10 @@ def info_command(
 def _print_path(ctx: typer.Context) -> None:
     """Where the archive is, or will be once something is imported (nothing is created)."""
     from newscli.commands import archive_path
+    from newscli.commands.output import data_stream
     from newscli.render import say
 
     path = archive_path(ctx).resolve()
-    print(path)
+    data_stream(sys.stdout).write(f"{path}\n")  # a terminal obeys no escape in a path
     if not path.exists():
         say("no archive there yet: newscli import PATH creates it")

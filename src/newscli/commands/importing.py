@@ -70,7 +70,7 @@ def import_command(
         globs=globs,
         excludes=excludes,
         source=source,
-        tags=tuple(t.strip() for t in tag or () if t.strip()),
+        tags=_checked_tags(tag),
         dry_run=dry_run,
         max_size=parse_size(max_size),
     )
@@ -81,6 +81,17 @@ def import_command(
         raise typer.Exit(130)
     if report.failed:
         raise typer.Exit(1)
+
+
+def _checked_tags(tags: list[str] | None) -> tuple[str, ...]:
+    """--tag values, trimmed; one that cannot be a tag is a usage error."""
+    from newscli.models import tag_problem
+
+    for tag in tags or ():
+        problem = tag_problem(tag.strip())
+        if problem:
+            raise typer.BadParameter(problem, param_hint="'--tag'")
+    return tuple(t.strip() for t in tags or () if t.strip())
 
 
 @contextmanager
@@ -177,9 +188,9 @@ def _print_report(report: Any, fmt: ReportFormat, quiet: bool, dry_run: bool) ->
     for failure in report.failures:
         say(f"failed: {clean(failure.path, one_line=True)}: {clean(failure.error, one_line=True)}")
     if fmt is ReportFormat.json:
-        import json
+        from newscli.formats import to_json_line
 
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
+        print(to_json_line(report.as_dict()))
     elif not quiet:
         prefix = "dry run, nothing written: " if dry_run else ""
         say(prefix + report_counts(report))

@@ -10,6 +10,7 @@ import typer
 from newscli.commands import open_store
 from newscli.commands.options import (
     AuthorOption,
+    RawCellsOption,
     SinceOption,
     SourceOption,
     TagOption,
@@ -45,6 +46,7 @@ def dupes_command(
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: FormatOption = None,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """Find near-duplicates: the same story republished, corrected or re-scraped."""
     from newscli.dupes import find_groups
@@ -56,7 +58,7 @@ def dupes_command(
               for group in find_groups(open_store(ctx), filters, match, threshold)]
     members = [{"group": n, **m} for n, group in enumerate(groups, 1) for m in group]
     emit([{"articles": group} for group in groups], fmt, SUMMARIES, ("articles",),
-         table=lambda _: print_dupes(groups), flat=(members, DUPE_FIELDS))
+         table=lambda _: print_dupes(groups), flat=(members, DUPE_FIELDS), raw_cells=raw_cells)
     if not groups:
         nothing_found("no near-duplicates found")
 
@@ -71,6 +73,7 @@ def related_command(
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: FormatOption = None,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """Articles closest in content to one article, best first (its copies left out)."""
     from newscli.related import find_related
@@ -82,7 +85,7 @@ def related_command(
     results = [{key: row[key] for key in RELATED_FIELDS} for row in found.results]
     if SUMMARIES.chosen(fmt) is OutputFormat.table:
         say("related to: " + clean(found.article["title"], one_line=True))
-    emit(results, fmt, SUMMARIES, RELATED_FIELDS, table=print_related)
+    emit(results, fmt, SUMMARIES, RELATED_FIELDS, table=print_related, raw_cells=raw_cells)
     if found.folded:
         copies = "copy" if found.folded == 1 else "copies"
         say(f"folded {found.folded} near-duplicate {copies} (see: newscli dupes)")
@@ -114,6 +117,7 @@ def stats_command(
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: FormatOption = None,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """Counts of articles by source, author, tag or period, or an overview of the archive."""
     from newscli import stats
@@ -123,15 +127,16 @@ def stats_command(
                                filters_from(source, tag, author, since, until))
     store = open_store(ctx)
     if by is None:
-        _print_overview(stats.overview(store, filters, match), fmt)
+        _print_overview(stats.overview(store, filters, match), fmt, raw_cells)
         return
     rows = stats.count_by(store, by.value, filters, match)
-    emit(rows, fmt, SUMMARIES, ("key", "count"), table=lambda shown: print_counts(shown, by.value))
+    emit(rows, fmt, SUMMARIES, ("key", "count"), table=lambda shown: print_counts(shown, by.value),
+         raw_cells=raw_cells)
     if not rows:
         nothing_found("no articles match")
 
 
-def _print_overview(summary: dict[str, Any], fmt: str | None) -> None:
+def _print_overview(summary: dict[str, Any], fmt: str | None, raw_cells: bool) -> None:
     """One record, not a listing: a table, one CSV row, or one JSON object."""
     import sys
 
@@ -143,6 +148,6 @@ def _print_overview(summary: dict[str, Any], fmt: str | None) -> None:
         print_overview(summary)
     elif chosen is OutputFormat.csv:  # one row: the busiest lists do not fit in cells
         flat = {k: v for k, v in summary.items() if not k.startswith("top_")}
-        formats.write_delimited([flat], sys.stdout, tuple(flat))
+        formats.write_delimited([flat], sys.stdout, tuple(flat), raw_cells=raw_cells)
     else:  # one object, for json and jsonl alike
         print(formats.to_json_line(summary))

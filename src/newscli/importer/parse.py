@@ -11,8 +11,9 @@ from newscli.errors import ParseError, os_reason
 from newscli.importer.options import Options
 from newscli.importer.walk import Candidate, read_candidate, read_capped
 from newscli.models import Article
-from newscli.parsing import is_multi_record, parse_document
-from newscli.parsing.decode import decode
+from newscli.parsing import is_multi_record, noting_guess, parse_document
+from newscli.parsing.decode import decode_noting
+from newscli.parsing.fields import settle_tags
 from newscli.parsing.records import parse_jsonl
 
 
@@ -118,7 +119,9 @@ def _stream_jsonl(path: Path, max_size: int) -> Iterator[tuple[int, Article | Pa
                         f"line is larger than the {max_size:,}-byte limit (see --max-size)")
                 elif raw.strip():
                     try:
-                        yield from ((number, r) for _, r in parse_jsonl(decode(raw)))
+                        decoded = decode_noting(raw)
+                        results = noting_guess(parse_jsonl(decoded.text), decoded.guess)
+                        yield from ((number, r) for _, r in results)
                     except ParseError as exc:
                         yield number, exc
     except OSError as exc:
@@ -135,3 +138,4 @@ def _complete(article: Article, candidate: Candidate, options: Options, multi: b
     for tag in options.tags:
         if tag not in article.tags:
             article.tags.append(tag)
+    settle_tags(article)

@@ -151,6 +151,24 @@ def test_tsv_cells_neutralised_after_flattening():
     assert out.getvalue().splitlines()[1] == "'=1\tx"
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(), st.integers(), st.lists(st.text(), max_size=3)), min_size=1,
+                max_size=6))
+def test_no_csv_cell_ever_starts_a_formula(values):
+    """Whatever the cells, CSV read back has none a spreadsheet would run, and each is the
+    value as flat() writes it, with at most a leading `'` added."""
+    columns = [f"c{i}" for i in range(len(values))]
+    out = io.StringIO()
+    formats.write_delimited([dict(zip(columns, values, strict=True))], out, columns)
+    (row,) = list(csv.reader(io.StringIO(out.getvalue(), newline="")))[1:]
+    for value, cell in zip(values, row, strict=True):
+        if isinstance(value, int):
+            assert cell == str(value)
+        else:
+            assert not cell.startswith(formats.FORMULA_STARTS)
+            assert cell in (formats.flat(value), "'" + formats.flat(value))
+
+
 def _csv_rows(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
 

@@ -127,3 +127,37 @@ def test_stats_query_exclusions_and_options_both_apply(samples):
     herald = total("ferry", "--source", "Coastal Herald")
     assert herald > 0 and without == everything - herald
     assert total("ferry", "--until", "2024") <= total("ferry until:2025")
+
+
+def test_stats_share_beside_the_count_in_every_format(samples):
+    rows = samples.json("stats", "ferry", "--by", "month")
+    assert list(rows[0]) == ["key", "count", "total", "share"]
+    everything = {row["key"]: row["count"] for row in samples.json("stats", "--by", "month")}
+    for row in rows:
+        assert row["total"] == everything[row["key"]]  # the same period's articles, all of them
+        assert row["share"] == (round(row["count"] / row["total"], 6) if row["total"] else None)
+    assert any(row["total"] == 0 and row["share"] is None for row in rows)  # an empty month
+    assert sum(row["total"] for row in rows) == 20
+    lines = samples("stats", "ferry", "--by", "month", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == rows
+    table = list(csv.DictReader(io.StringIO(samples("stats", "ferry", "--by", "source",
+                                                    "--format", "csv").stdout)))
+    assert list(table[0]) == ["key", "count", "total", "share"]
+    herald = next(row for row in table if row["key"] == "Coastal Herald")
+    assert float(herald["share"]) == int(herald["count"]) / int(herald["total"]) < 1
+    shown = samples("stats", "ferry", "--by", "year", "--format", "table",
+                    env={"COLUMNS": "120"}).stdout
+    assert "share" in shown and "of" in shown and "%" in shown
+    assert "13 of 20 articles (65.0%)" in shown
+
+
+def test_stats_share_base_is_what_the_options_select(samples):
+    # QUERY's own filters are what is counted; the options choose the articles counted against.
+    mine = samples.json("stats", 'ferry source:"Coastal Herald"', "--by", "year")
+    assert sum(row["total"] for row in mine) == 20
+    theirs = samples.json("stats", "ferry", "--source", "Coastal Herald", "--by", "year")
+    assert sum(row["total"] for row in theirs) == 4
+    def counted(rows):
+        return {row["key"]: row["count"] for row in rows if row["count"]}
+
+    assert counted(mine) == counted(theirs)

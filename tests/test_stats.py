@@ -136,3 +136,30 @@ def test_overview(store):
     assert summary["top_sources"][0] == {"key": "Gazette", "count": 2}
     assert summary["words"] == sum(row["word_count"] for row in store.iter_articles())
     assert stats.overview(store, match='"festival"')["articles"] == 1
+
+
+def test_coverage_gives_each_period_its_share_of_all_articles(store):
+    assert stats.coverage(store, "month", match='"nato"') == [
+        {"key": "2024-01", "count": 2, "total": 2, "share": 1.0},
+        {"key": "2024-02", "count": 0, "total": 0, "share": None},
+        {"key": "2024-03", "count": 1, "total": 2, "share": 0.5},
+        {"key": None, "count": 1, "total": 1, "share": 1.0},
+    ]
+
+
+def test_coverage_timeline_spans_the_base_not_only_the_matches(store):
+    rows = stats.coverage(store, "month", match='"festival"')
+    assert [(row["key"], row["count"], row["total"]) for row in rows] == [
+        ("2024-01", 0, 2), ("2024-02", 0, 0), ("2024-03", 1, 2), (None, 0, 1),
+    ]
+
+
+def test_coverage_by_source_and_by_tag_against_the_base(store):
+    rows = stats.coverage(store, "source", match='"ministers"')
+    assert rows == [{"key": "Gazette", "count": 1, "total": 2, "share": 0.5}]
+    herald = Filters(sources=["herald"])
+    rows = stats.coverage(store, "year", Filters(sources=["herald"]), '"nato"', herald)
+    assert rows == [{"key": "2024", "count": 1, "total": 1, "share": 1.0},
+                    {"key": None, "count": 1, "total": 1, "share": 1.0}]
+    tags = stats.coverage(store, "tag", match='"ministers"')
+    assert [(row["key"].casefold(), row["count"], row["total"]) for row in tags] == [("nato", 1, 2)]

@@ -27,6 +27,9 @@ QueryArgument = Annotated[
 ]
 DUPE_FIELDS = ("group", "slug", "title", "source", "published", "similarity")
 RELATED_FIELDS = ("slug", "title", "source", "published", "score")
+# share = count / total: the matching articles over all the articles the options select (the
+# whole archive without options) in the same period, source, author or tag.
+COVERAGE_FIELDS = ("key", "count", "total", "share")
 
 
 def dupes_command(
@@ -114,15 +117,19 @@ def stats_command(
 ) -> None:
     """Counts of articles by source, author, tag or period, or an overview of the archive."""
     from newscli import stats
-    from newscli.render.summaries import print_counts
+    from newscli.render.summaries import print_coverage
 
-    filters, match = selection(query, filters_from(source, tag, author, since, until))
+    base = filters_from(source, tag, author, since, until)
+    filters, match = selection(query, base)
     store = open_store(ctx)
     if by is None:
         _print_overview(stats.overview(store, filters, match), fmt)
         return
-    rows = stats.count_by(store, by.value, filters, match)
-    emit(rows, fmt, SUMMARIES, ("key", "count"), table=lambda shown: print_counts(shown, by.value))
+    rows = stats.coverage(store, by.value, filters, match, base)
+    if not any(row["count"] for row in rows):
+        rows = []
+    emit(rows, fmt, SUMMARIES, COVERAGE_FIELDS,
+         table=lambda shown: print_coverage(shown, by.value))
     if not rows:
         nothing_found("no articles match")
 

@@ -34,6 +34,8 @@ _COLUMN_HINTS: dict[str, dict[str, Any]] = {
     "similarity": {"justify": "right", "no_wrap": True},
     "score": {"justify": "right", "no_wrap": True},
     "count": {"justify": "right", "no_wrap": True},
+    "of": {"justify": "right", "no_wrap": True},
+    "share": {"justify": "right", "no_wrap": True},
     "published": {"no_wrap": True},
     "source": {"max_width": 20},
     "article": {"overflow": "fold"},
@@ -92,6 +94,29 @@ def print_counts(rows: list[dict[str, Any]], by: str) -> None:
     for row in rows:
         chart = bar(row["count"], largest) if row["key"] is not None else ""
         table.add_row(_text_cell(row["key"], missing), f"{row['count']:,}", chart)
+    stdout_console().print(table)
+
+
+def percent(share: float | None) -> str:
+    """A share as a percentage a person reads at a glance: 12.5%, 0.04%, - where undefined."""
+    if share is None:
+        return "-"
+    value = 100 * share
+    return f"{value:.1f}%" if value >= 1 or value == 0 else f"{value:.2g}%"
+
+
+def print_coverage(rows: list[dict[str, Any]], by: str) -> None:
+    """Counts beside their share of all articles (the total used), with a bar for the count."""
+    largest = max((row["count"] for row in rows if row["key"] is not None), default=0)
+    missing = "(no date)" if by in ("year", "month", "week", "day") else f"(no {by})"
+    table = _summary_table(by, "count", "of", "share", "")
+    for row in rows:
+        chart = bar(row["count"], largest) if row["key"] is not None else ""
+        table.add_row(_text_cell(row["key"], missing), f"{row['count']:,}", f"{row['total']:,}",
+                      percent(row["share"]), chart)
+    if by in ("year", "month", "week", "day"):  # each article in one row: the rows add up
+        count, total = (sum(row[name] for row in rows) for name in ("count", "total"))
+        table.caption = f"{count:,} of {total:,} articles ({percent(count / total)})"
     stdout_console().print(table)
 
 

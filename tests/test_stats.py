@@ -163,3 +163,20 @@ def test_coverage_by_source_and_by_tag_against_the_base(store):
                     {"key": None, "count": 1, "total": 1, "share": 1.0}]
     tags = stats.coverage(store, "tag", match='"ministers"')
     assert [(row["key"].casefold(), row["count"], row["total"]) for row in tags] == [("nato", 1, 2)]
+
+
+def test_compare_puts_queries_on_the_same_rows_with_zeros(store):
+    rows = stats.compare(store, "month", [("nato", None, '"nato"'),
+                                          ("festival", None, '"festival"')])
+    assert [(r["key"], r["query"], r["count"], r["total"]) for r in rows] == [
+        ("2024-01", "nato", 2, 2), ("2024-01", "festival", 0, 2),
+        ("2024-02", "nato", 0, 0), ("2024-02", "festival", 0, 0),
+        ("2024-03", "nato", 1, 2), ("2024-03", "festival", 1, 2),
+        (None, "nato", 1, 1), (None, "festival", 0, 1),
+    ]
+    by_source = stats.compare(store, "source", [("m", None, '"ministers"'),
+                                                ("b", None, '"budget"')])
+    assert [(r["key"], r["query"], r["count"], r["total"], r["share"]) for r in by_source] == [
+        ("Gazette", "m", 1, 2, 0.5), ("Gazette", "b", 0, 2, 0.0),
+        ("Herald", "m", 0, 2, 0.0), ("Herald", "b", 1, 2, 0.5),
+    ]

@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "dupes": ("insight", "dupes_command", None),
     "related": ("insight", "related_command", None),
     "stats": ("insight", "stats_command", None),
+    "compare": ("insight", "compare_command", None),
     "tag": ("curation", "tag_command", None),
     "tags": ("curation", "tags_command", None),
     "rm": ("curation", "rm_command", None),

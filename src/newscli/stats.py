@@ -62,6 +62,44 @@ def coverage(
             for key, count in _field_counts(store, by, filters, match)]
 
 
+def compare(
+    store: Store,
+    by: str,
+    selections: list[tuple[str, Filters | None, str | None]],
+    base: Filters | None = None,
+) -> list[dict[str, Any]]:
+    """Several queries on the same rows: [{"key", "query", "count", "total", "share"}].
+
+    `selections` are (label, filters, match), one a query. Every query gets a row for every key
+    (zeros where it matched nothing), keys in the order coverage gives them: a timeline for
+    periods, the busiest over all queries first for sources, authors and tags.
+    """
+    tables = [(label, {_same(row["key"], by): row
+                       for row in coverage(store, by, filters, match, base)})
+              for label, filters, match in selections]
+    totals: dict[Any, int] = {}
+    if by in PERIODS:  # the same timeline for every query: the base's
+        keys = list(tables[0][1]) if tables else []
+    else:
+        totals = {_same(key, by): total for key, total in _field_counts(store, by, base, None)}
+        busiest: Counter[Any] = Counter()
+        for _, rows in tables:
+            busiest.update({key: row["count"] for key, row in rows.items()})
+        keys = sorted(busiest, key=lambda key: (-busiest[key], key is None, str(key).casefold()))
+    out = []
+    for key in keys:
+        for label, rows in tables:
+            row = rows.get(key) or _share_row(_shown_key(key, tables), 0, totals.get(key, 0))
+            out.append({"key": row["key"], "query": label, "count": row["count"],
+                        "total": row["total"], "share": row["share"]})
+    return out
+
+
+def _shown_key(key: Any, tables: list[tuple[str, dict[Any, dict[str, Any]]]]) -> Any:
+    """A key as one of the queries spelt it (tags are compared without regard to case)."""
+    return next((rows[key]["key"] for _, rows in tables if key in rows), key)
+
+
 def _share_row(key: Any, count: int, total: int) -> dict[str, Any]:
     return {"key": key, "count": count, "total": total,
             "share": round(count / total, 6) if total else None}

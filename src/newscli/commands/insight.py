@@ -149,3 +149,41 @@ def _print_overview(summary: dict[str, Any], fmt: str | None) -> None:
         formats.write_delimited([flat], sys.stdout, tuple(flat))
     else:  # one object, for json and jsonl alike
         print(formats.to_json_line(summary))
+
+
+COMPARE_FIELDS = ("key", "query", "count", "total", "share")
+
+
+def compare_command(
+    ctx: typer.Context,
+    queries: Annotated[
+        list[str],
+        typer.Argument(metavar="QUERY...", show_default=False,
+                       help="Two or more searches, each one argument: quote those of several words."),
+    ],
+    by: Annotated[
+        CountBy,
+        typer.Option("--by", help="The rows: year/month/week/day make a timeline."),
+    ] = CountBy.month,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    author: AuthorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """Several searches side by side: counts and shares of all articles, on the same rows."""
+    from newscli import stats
+    from newscli.render.summaries import print_comparison
+
+    if len(queries) < 2:
+        raise typer.BadParameter("give two or more queries to compare", param_hint="QUERY")
+    base = filters_from(source, tag, author, since, until)
+    chosen = [(text, *selection(text, base)) for text in queries]
+    rows = stats.compare(open_store(ctx), by.value, chosen, base)
+    if not any(row["count"] for row in rows):
+        rows = []
+    emit(rows, fmt, SUMMARIES, COMPARE_FIELDS,
+         table=lambda shown: print_comparison(shown, queries, by.value))
+    if not rows:
+        nothing_found("none of the queries matches an article")

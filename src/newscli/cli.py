@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "related": ("insight", "related_command", None),
     "stats": ("insight", "stats_command", None),
     "compare": ("insight", "compare_command", None),
+    "keywords": ("insight", "keywords_command", QUERY_CONTEXT),
     "tag": ("curation", "tag_command", None),
     "tags": ("curation", "tags_command", None),
     "rm": ("curation", "rm_command", None),

@@ -15,6 +15,7 @@ from newscli.commands.options import (
     TagOption,
     UntilOption,
     filters_from,
+    query_text,
     selection,
 )
 from newscli.commands.output import SUMMARIES, OutputFormat, emit, nothing_found
@@ -187,3 +188,52 @@ def compare_command(
          table=lambda shown: print_comparison(shown, queries, by.value))
     if not rows:
         nothing_found("none of the queries matches an article")
+
+
+KEYWORD_FIELDS = ("term", "articles", "share", "other_share", "score")
+
+
+def keywords_command(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="QUERY", show_default=False,
+                       help="The articles to describe, in the language of search."),
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="How many terms to show.")] = 25,
+    source: SourceOption = None,
+    tag: TagOption = None,
+    author: AuthorOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: FormatOption = None,
+) -> None:
+    """The words and two-word phrases that set the matching articles apart from all others."""
+    from newscli.keyness import keywords
+    from newscli.models import Filters
+    from newscli.render import say
+    from newscli.render.summaries import print_keywords
+
+    text = query_text(words or [], "keywords")
+    filters, match = selection(text, filters_from(source, tag, author, since, until))
+    if not match and filters == Filters():
+        raise typer.BadParameter("give a query or a filter: the articles to set apart",
+                                 param_hint="QUERY")
+    found = keywords(open_store(ctx), filters, match, limit)
+    if found.articles and SUMMARIES.chosen(fmt) is OutputFormat.table:
+        say(_measured_on(found))
+    emit(found.terms, fmt, SUMMARIES, KEYWORD_FIELDS, table=print_keywords)
+    if not found.articles:
+        nothing_found("no articles match")
+    if not found.terms:
+        nothing_found("no word sets these articles apart" if found.others
+                      else "nothing to compare with: every article matches")
+
+
+def _measured_on(found: Any) -> str:
+    """How many articles of each side were read: all, or an even sample."""
+    def side(read: int, total: int, what: str) -> str:
+        return f"{total:,} {what}" if read == total else f"a sample of {read:,} of {total:,} {what}"
+
+    return (f"keywords of {side(found.sampled, found.articles, 'matching articles')} "
+            f"against {side(found.others_sampled, found.others, 'others')}")

@@ -35,6 +35,8 @@ _COLUMN_HINTS: dict[str, dict[str, Any]] = {
     "score": {"justify": "right", "no_wrap": True},
     "count": {"justify": "right", "no_wrap": True},
     "of": {"justify": "right", "no_wrap": True},
+    "articles": {"justify": "right", "no_wrap": True},
+    "others": {"justify": "right", "no_wrap": True},
     "share": {"justify": "right", "no_wrap": True},
     "published": {"no_wrap": True},
     "source": {"max_width": 20},
@@ -158,6 +160,15 @@ def print_comparison(rows: list[dict[str, Any]], queries: list[str], by: str) ->
         table.add_row(*line)
     table.caption = "of: all articles; bars: the share of them, one scale for every query"
     console.print(table)
+
+
+def print_keywords(terms: list[dict[str, Any]]) -> None:
+    """Terms best first: in how many of the articles, the share of them and of the others."""
+    table = _summary_table("term", "articles", "share", "others", "score")
+    for row in terms:
+        table.add_row(_text_cell(row["term"]), f"{row['articles']:,}", percent(row["share"]),
+                      percent(row["other_share"]), f"{row['score']:,.1f}")
+    stdout_console().print(table)
 
 
 def print_fields(title: str | None, fields: list[tuple[str, Any]]) -> None:

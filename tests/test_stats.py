@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write
@@ -62,6 +62,8 @@ def test_empty_timeline():
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31))
 
 
+# No deadline: a daily timeline over forty years is 15,000 rows, slow on a loaded machine.
+@settings(deadline=None)
 @given(st.lists(dates, min_size=1, max_size=30), st.sampled_from(stats.PERIODS))
 def test_timeline_keeps_every_article_and_leaves_no_period_out(days, by):
     rows = stats.timeline(Counter(day.isoformat() for day in days), by)

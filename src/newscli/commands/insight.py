@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -21,6 +22,12 @@ from newscli.commands.options import (
 from newscli.commands.output import SUMMARIES, OutputFormat, emit, nothing_found
 from newscli.commands.output import SummariesFormatOption as FormatOption
 
+ChartOption = Annotated[
+    Path | None,
+    typer.Option("--chart", metavar="FILE", dir_okay=False, show_default=False,
+                 help="Also draw the timeline as a picture: FILE ends in .svg or .png "
+                 "(needs the chart extra: pip install 'newscli[chart]')."),
+]
 QueryArgument = Annotated[
     str | None,
     typer.Argument(metavar="[QUERY]", help="Only articles matching this search.",
@@ -115,6 +122,7 @@ def stats_command(
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: FormatOption = None,
+    chart: ChartOption = None,
 ) -> None:
     """Counts of articles by source, author, tag or period, or an overview of the archive."""
     from newscli import stats
@@ -122,6 +130,8 @@ def stats_command(
 
     base = filters_from(source, tag, author, since, until)
     filters, match = selection(query, base)
+    if chart is not None:
+        _check_chart(chart, by.value if by else None)
     store = open_store(ctx)
     if by is None:
         _print_overview(stats.overview(store, filters, match), fmt)
@@ -133,6 +143,8 @@ def stats_command(
          table=lambda shown: print_coverage(shown, by.value))
     if not rows:
         nothing_found("no articles match")
+    if chart is not None:
+        _draw(chart, [(query or "all articles", rows)], by.value, counts=True)
 
 
 def _print_overview(summary: dict[str, Any], fmt: str | None) -> None:
@@ -172,6 +184,10 @@ def compare_command(
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: FormatOption = None,
+    chart: ChartOption = None,
+    chart_counts: Annotated[
+        bool, typer.Option("--chart-counts", help="Draw counts, not shares, in the --chart picture."),
+    ] = False,
 ) -> None:
     """Several searches side by side: counts and shares of all articles, on the same rows."""
     from newscli import stats
@@ -179,6 +195,8 @@ def compare_command(
 
     if len(queries) < 2:
         raise typer.BadParameter("give two or more queries to compare", param_hint="QUERY")
+    if chart is not None:
+        _check_chart(chart, by.value)
     base = filters_from(source, tag, author, since, until)
     chosen = [(text, *selection(text, base)) for text in queries]
     rows = stats.compare(open_store(ctx), by.value, chosen, base)
@@ -188,6 +206,27 @@ def compare_command(
          table=lambda shown: print_comparison(shown, queries, by.value))
     if not rows:
         nothing_found("none of the queries matches an article")
+    if chart is not None:
+        series = [(text, [row for row in rows if row["query"] == text]) for text in queries]
+        _draw(chart, series, by.value, counts=chart_counts)
+
+
+def _check_chart(path: Path, by: str | None) -> None:
+    from newscli.charts import check_target
+
+    check_target(path, by or "")
+
+
+def _draw(path: Path, series: list[tuple[str, list[dict[str, Any]]]], by: str, *,
+          counts: bool) -> None:
+    """The picture of the rows just printed, and a line on stderr naming its file."""
+    from newscli.charts import timeline
+    from newscli.render import say
+
+    measure = "articles" if counts or len(series) == 1 else "share of all articles"
+    names = " vs ".join(label for label, _ in series)
+    timeline(path, series, by, title=f"{names}: {measure} by {by}", counts=counts)
+    say(f"wrote {path}")
 
 
 KEYWORD_FIELDS = ("term", "articles", "share", "other_share", "score")

@@ -471,6 +471,16 @@ class Suite:
     def insights(self) -> None:
         self.simple("insight", "stats --by month", ["stats", "--by", "month"], ("--by",), "< 1 s",
                     1.0)
+        terms, expected = self.manifest["terms"], self.manifest["expected"]
+        common, medium = terms["common"], terms["medium"]
+        # The common term is in one article in twenty: 5,000 of 100,000.
+        hits = f"{expected[common]:,} of {self.n:,}"
+        self.simple("insight", f"stats QUERY --by month, shares ({hits})",
+                    ["stats", common, "--by", "month"], ("--by",), "< 1 s", 1.0)
+        self.simple("insight", "compare 2 queries --by month",
+                    ["compare", common, medium, "--by", "month"], ("--by",), "< 1 s", 1.0)
+        self.simple("insight", f"keywords QUERY ({hits})", ["keywords", common], ("--limit",),
+                    "< 1 s", 1.0)
         self.simple("insight", "related SLUG", ["related", self.sample_slug], (), "< 1 s", 1.0)
         self.simple("insight", "dupes", ["dupes"], (), "< 30 s", 30.0, runs=1)
 

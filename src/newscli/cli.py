@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "dupes": ("insight", "dupes_command", QUERY_CONTEXT),
     "related": ("insight", "related_command", None),
     "stats": ("insight", "stats_command", QUERY_CONTEXT),
+    "compare": ("insight", "compare_command", None),
+    "keywords": ("insight", "keywords_command", QUERY_CONTEXT),
     "tag": ("curation", "tag_command", None),
     "tags": ("curation", "tags_command", None),
     "rm": ("curation", "rm_command", None),

@@ -22,11 +22,14 @@ if TYPE_CHECKING:
     from newscli.store import Store
 
 
-def resolve_all(store: Store, refs: list[str]) -> list[dict[str, Any]]:
-    """Every article named, each once, in the order given; NotFound before anything changes."""
+def resolve_all(store: Store, refs: list[str], *, exact: bool = False) -> list[dict[str, Any]]:
+    """Every article named, each once, in the order given; NotFound before anything changes.
+
+    exact: whole slugs, ids as id:N and file names only, for a command that destroys.
+    """
     articles: dict[int, dict[str, Any]] = {}
     for ref in refs:
-        article = store.resolve(ref)
+        article = store.resolve(ref, exact=exact)
         articles.setdefault(article["id"], article)
     return list(articles.values())
 

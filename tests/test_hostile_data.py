@@ -1,0 +1,78 @@
+"""Hostile data: references, file names, records, depth, dates and titles that once broke newscli."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import SAMPLES, write
+
+
+@pytest.fixture
+def dated(cli, tmp_path):
+    """An archive whose slugs start with numbers, as slugs of dated titles do."""
+    folder = tmp_path / "dated"
+    for n in range(1, 5):
+        write(folder, f"a{n}.txt", f"Article number {n}\n\nBody of article {n}.\n")
+    write(folder, "b.txt", "2 Ferries Collide\n\nTwo ferries collided.\n")
+    write(folder, "c.txt", "20 Years of Night Ferries\n\nA history.\n")
+    assert cli("import", str(folder)).exit_code == 0
+    return cli
+
+
+def slug_of_id(cli, number: int) -> str:
+    return cli.json("show", f"id:{number}")["slug"]
+
+
+def test_a_number_that_is_also_a_slug_prefix_is_ambiguous_and_says_both(dated):
+    result = dated("show", "2")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "ambiguous" in result.stderr and "id:2" in result.stderr
+    assert slug_of_id(dated, 2) in result.stderr  # the id reading
+    assert "2-ferries-collide" in result.stderr and "20-years" in result.stderr  # the slug reading
+    for command in (("tag", "2", "--add", "x"), ("related", "2"), ("rm", "2", "--yes")):
+        refused = dated(*command)
+        assert refused.exit_code == 1 and "ambiguous" in refused.stderr, command
+    assert len(dated.json("list")) == 6  # nothing removed
+
+
+def test_ids_are_addressed_explicitly(dated):
+    slug = slug_of_id(dated, 2)
+    assert dated.json("show", "#2")["slug"] == slug
+    assert dated.json("show", "ID:2")["slug"] == slug
+    assert dated.json("show", "3")["slug"] == slug_of_id(dated, 3)  # no slug starts with 3
+    missing = dated("show", "id:77")
+    assert missing.exit_code == 1 and "no article with id 77" in missing.stderr
+
+
+def test_rm_never_guesses_a_number_or_a_prefix(dated):
+    number = dated("rm", "3", "--yes")
+    assert number.exit_code == 1 and "id:3" in number.stderr
+    prefix = dated("rm", "2-ferries", "--yes")
+    assert prefix.exit_code == 1 and "not a whole slug" in prefix.stderr
+    assert "2-ferries-collide" in prefix.stderr
+    assert len(dated.json("list")) == 6
+    removed = dated("rm", "id:3", "2-ferries-collide", "--yes")
+    assert removed.exit_code == 0, removed.stderr
+    assert len(dated.json("list")) == 4
+
+
+@pytest.mark.parametrize("command", [("show",), ("related",), ("tag", "--add", "x"),
+                                     ("rm", "--yes"), ("edit",)])
+@pytest.mark.parametrize("ref", ["99999999999999999999999", "id:99999999999999999999999",
+                                 "#9223372036854775808", "²", "-1"])
+def test_huge_or_odd_numbers_are_not_found_not_a_traceback(dated, command, ref):
+    name, *options = command
+    result = dated(name, ref, *options) if name != "tag" else dated(name, ref, *options)
+    assert result.exit_code in (1, 2), result.stderr
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.stderr and result.stderr.startswith(("newscli: ", "Usage"))
+
+
+def test_a_file_name_finds_its_article(cli):
+    assert cli("import", str(SAMPLES)).exit_code == 0
+    data = cli.json("show", "night-ferry-fare-dispute")  # the file's name, not its slug
+    assert data["path"].endswith("night-ferry-fare-dispute.txt")
+    assert data["slug"] != "night-ferry-fare-dispute"
+    assert cli.json("show", "night-ferry-fare-dispute.txt")["slug"] == data["slug"]
+    several = cli("show", "news-feed-2024")  # one JSON Lines file, several articles
+    assert several.exit_code == 1 and "several articles" in several.stderr

@@ -76,3 +76,86 @@ def test_a_file_name_finds_its_article(cli):
     assert cli.json("show", "night-ferry-fare-dispute.txt")["slug"] == data["slug"]
     several = cli("show", "news-feed-2024")  # one JSON Lines file, several articles
     assert several.exit_code == 1 and "several articles" in several.stderr
+
+
+# -- export into devices and FIFOs ---------------------------------------------------------------
+
+
+@pytest.fixture
+def samples(cli):
+    assert cli("import", str(SAMPLES)).exit_code == 0
+    return cli
+
+
+def _char_device(path) -> bool:
+    import os
+    import stat
+
+    return stat.S_ISCHR(os.stat(path).st_mode)
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_export_into_a_character_device_writes_into_it(samples, tmp_path, force):
+    import os
+
+    link = tmp_path / "null"
+    link.symlink_to(os.devnull)  # a link, so the test can never replace the real /dev/null
+    result = samples("export", "-o", str(link), *force)
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink() and _char_device(link)
+    assert list(tmp_path.glob(".null*")) == []  # no temporary file left beside it
+    if hasattr(os, "mknod"):
+        import stat
+
+        node = tmp_path / "node"
+        try:
+            os.mknod(node, 0o666 | stat.S_IFCHR, os.stat(os.devnull).st_rdev)
+        except OSError:
+            return  # not permitted here: the link above proved the point
+        assert samples("export", "-o", str(node), *force).exit_code == 0
+        assert _char_device(node)
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs FIFOs")
+def test_export_into_a_fifo_writes_into_it_and_keeps_it(samples, tmp_path):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    # The test holds both ends, so the reader ends when the test lets go, whatever export does.
+    read_end = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    write_end = os.open(fifo, os.O_WRONLY)
+    os.set_blocking(read_end, True)
+    received = bytearray()
+
+    def read_all() -> None:
+        while chunk := os.read(read_end, 65536):
+            received.extend(chunk)
+
+    reader = threading.Thread(target=read_all)
+    reader.start()
+    try:
+        result = samples("export", "-o", str(fifo), "--force")
+    finally:
+        os.close(write_end)
+        reader.join()
+        os.close(read_end)
+    assert result.exit_code == 0, result.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert len(bytes(received).splitlines()) == 20
+
+
+def test_export_refuses_a_socket_in_the_way(samples, tmp_path):
+    import socket
+
+    path = tmp_path / "sock"
+    server = socket.socket(socket.AF_UNIX)
+    try:
+        server.bind(str(path))
+        result = samples("export", "-o", str(path), "--force")
+    finally:
+        server.close()
+    assert result.exit_code == 1 and "nothing was written" in result.stderr
+    assert path.exists() and not path.is_file()

@@ -159,3 +159,40 @@ def test_export_refuses_a_socket_in_the_way(samples, tmp_path):
         server.close()
     assert result.exit_code == 1 and "nothing was written" in result.stderr
     assert path.exists() and not path.is_file()
+
+
+# -- names and records that are not text ---------------------------------------------------------
+
+
+@pytest.mark.skipif(__import__("sys").platform != "linux", reason="needs byte file names")
+def test_a_file_name_that_is_not_utf8_fails_alone_and_the_rest_imports(cli, tmp_path):
+    import json
+    import os
+
+    folder = tmp_path / "in"
+    write(folder, "good.txt", "Good One\n\nA fine body.\n")
+    with open(os.path.join(os.fsencode(folder), b"x\xff.txt"), "wb") as handle:
+        handle.write(b"Bad Name\n\nIts name is Latin-1.\n")
+    os.makedirs(os.path.join(os.fsencode(folder), b"dir\xfe"))
+    result = cli("import", str(folder), "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["imported"] == 1 and report["failed"] == 2
+    assert {f["path"].rsplit("/", 1)[1] for f in report["failures"]} == {"x\\xff.txt", "dir\\xfe"}
+    assert all("not valid UTF-8" in f["error"] for f in report["failures"])
+    assert [a["title"] for a in cli.json("list")] == ["Good One"]
+
+
+def test_a_record_with_a_lone_surrogate_fails_alone(cli, tmp_path):
+    folder = tmp_path / "in"
+    write(folder, "feed.jsonl", '{"title": "First", "body": "one"}\n'
+          '{"title": "Bad \\ud800 half", "body": "two"}\n{"title": "Third", "body": "three"}\n'
+          '{"title": "Meta", "body": "four", "meta": {"k": "\\udc80"}}\n')
+    write(folder, "list.json", '[{"title": "Array \\udfff", "body": "x"}, {"title": "Fine", "body": "y"}]')
+    result = cli("import", str(folder))
+    assert result.exit_code == 1
+    assert "feed.jsonl:2: holds a lone surrogate" in result.stderr
+    assert "feed.jsonl:4: holds a lone surrogate" in result.stderr
+    assert "list.json:1: holds a lone surrogate" in result.stderr
+    assert "3 imported" in result.stderr and "3 failed" in result.stderr
+    assert sorted(a["title"] for a in cli.json("list")) == ["Fine", "First", "Third"]

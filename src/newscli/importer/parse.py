@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -14,6 +16,8 @@ from newscli.models import Article
 from newscli.parsing import is_multi_record, parse_document
 from newscli.parsing.decode import decode
 from newscli.parsing.records import parse_jsonl
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ParseOutcome(NamedTuple):
@@ -41,10 +45,24 @@ def parse_candidate(candidate: Candidate, options: Options) -> Iterator[ParseOut
                 yield ParseOutcome(label, str(result), multi)
                 continue
             _complete(result, candidate, options, multi)
+            if _holds_lone_surrogate(result):
+                yield ParseOutcome(label, "holds a lone surrogate (such as \\ud800), which is "
+                                   "not text", multi)
+                continue
             _ = result.sha256, result.word_count  # computed here: in a worker, when parallel
             yield ParseOutcome(label, result, multi)
     except ParseError as exc:
         yield ParseOutcome(candidate.name, str(exc), False)
+
+
+def _holds_lone_surrogate(article: Article) -> bool:
+    """True when a text field holds half of a UTF-16 pair (JSON "\\ud800"): it cannot be stored."""
+    texts = (article.title, article.body, article.source, article.author, article.url,
+             article.dateline, article.language, article.published, article.slug, *article.tags)
+    if any(text and _SURROGATE.search(text) for text in texts):
+        return True
+    return bool(article.meta) and _SURROGATE.search(
+        json.dumps(article.meta, ensure_ascii=False, default=str)) is not None
 
 
 def is_streamed(candidate: Candidate) -> bool:

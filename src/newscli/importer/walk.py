@@ -96,11 +96,28 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolu
     for entry in entries:
         if entry.name.startswith(".") or _is_page_assets(entry, names):
             continue
+        if not _is_utf8(entry.name):
+            yield Candidate(_shown(entry.path), None, "its name is not valid UTF-8; rename it")
+            continue
         child = os.path.join(absolute, entry.name)  # abspath() asks for the cwd each time
         if _is_dir(entry):
             yield from _walk(Path(entry.path), globs, seen, child, explicit=False)
         elif _wanted(entry.name, globs):  # files the globs do not take are never looked at
             yield _found_file(Path(entry.path), child)
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python holds them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """The name with its undecodable bytes written \\xff, printable in a report."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -125,6 +142,8 @@ def _unreadable(path: Path, exc: OSError) -> Candidate:
 
 def _file_candidate(path: Path, info: os.stat_result, absolute: str) -> Candidate:
     """A regular file to read; anything else (a FIFO, a device) would block or never end."""
+    if not _is_utf8(str(path)):
+        return Candidate(_shown(str(path)), None, "its name is not valid UTF-8; rename it")
     if stat.S_ISREG(info.st_mode):
         return Candidate(str(path), path, None, info.st_size, info.st_mtime_ns, absolute)
     return Candidate(str(path), None, "not a regular file (a FIFO, socket or device)")

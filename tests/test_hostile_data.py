@@ -196,3 +196,63 @@ def test_a_record_with_a_lone_surrogate_fails_alone(cli, tmp_path):
     assert "list.json:1: holds a lone surrogate" in result.stderr
     assert "3 imported" in result.stderr and "3 failed" in result.stderr
     assert sorted(a["title"] for a in cli.json("list")) == ["Fine", "First", "Third"]
+
+
+# -- archives read-only or foreign ---------------------------------------------------------------
+
+
+def test_info_on_a_read_only_archive_says_so_and_checks_what_it_can(samples, db, monkeypatch):
+    import json
+
+    from newscli.store import connection
+
+    before = db.read_bytes()
+    monkeypatch.setattr(connection, "writable", lambda path: False)  # as for chmod 444 or +i
+    result = samples("info", "--format", "json")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    info = json.loads(result.stdout)
+    assert info["ok"] and info["read_only"] and info["articles"] == 20
+    checks = {check["name"]: check for check in info["checks"]}
+    assert checks["database"]["ok"] and checks["search index"]["ok"]
+    assert "read-only" in checks["search index"]["detail"]
+    assert "rebuild" not in result.stdout
+    table = samples("info", "--format", "table")
+    assert table.exit_code == 0 and "read-only" in table.stdout and "FAILED" not in table.stdout
+    assert db.read_bytes() == before
+
+
+def test_info_on_a_read_only_archive_still_finds_a_damaged_index(samples, db, monkeypatch):
+    import json
+    import sqlite3
+    from contextlib import closing
+
+    from newscli.store import connection
+
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("DELETE FROM articles_fts_docsize WHERE id = 1")
+        conn.commit()
+    monkeypatch.setattr(connection, "writable", lambda path: False)
+    result = samples("info", "--format", "json")
+    assert result.exit_code == 1
+    check = [c for c in json.loads(result.stdout)["checks"] if c["name"] == "search index"][0]
+    assert not check["ok"] and "writable" in check["detail"]
+
+
+@pytest.mark.parametrize("shape", [
+    "CREATE TABLE newscli_migrations (id INTEGER, step TEXT)",
+    "CREATE TABLE newscli_migrations (version TEXT, name TEXT); "
+    "INSERT INTO newscli_migrations VALUES ('one', 'x')",
+])
+def test_a_migrations_table_of_another_shape_is_not_an_archive(cli, db, shape):
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(db)) as conn:
+        conn.executescript(shape)
+    before = db.read_bytes()
+    for args in (("list",), ("info",), ("import", "-")):
+        result = cli(*args, input="T\n\nB\n")
+        assert result.exit_code == 1, args
+        assert "not a newscli archive (or not one this version understands)" in result.stderr
+        assert "no such column" not in result.stderr
+    assert db.read_bytes() == before

@@ -256,3 +256,64 @@ def test_a_migrations_table_of_another_shape_is_not_an_archive(cli, db, shape):
         assert "not a newscli archive (or not one this version understands)" in result.stderr
         assert "no such column" not in result.stderr
     assert db.read_bytes() == before
+
+
+# -- a full disk during import -------------------------------------------------------------------
+
+
+def _fill_up_after(monkeypatch, extra_pages: int) -> None:
+    """Every archive opened from now on holds at most extra_pages more pages: a disk that fills."""
+    from newscli.store import connection
+
+    real_connect = connection.connect
+
+    def connect(path, *, read_only):
+        conn = real_connect(path, read_only=read_only)
+        pages = conn.execute("PRAGMA page_count").fetchone()[0]
+        conn.execute(f"PRAGMA max_page_count = {pages + extra_pages}")
+        return conn
+
+    monkeypatch.setattr(connection, "connect", connect)
+
+
+def _corpus(folder, count: int) -> None:
+    for i in range(count):
+        body = " ".join(f"word{(i * 7 + j) % 997}x{i}" for j in range(150))
+        write(folder, f"article-{i:04}.txt", f"Headline number {i}\n\n{body}\n")
+
+
+@pytest.mark.parametrize("report_format", ["text", "json"])
+def test_disk_full_reports_what_was_stored_and_how_to_finish(cli, tmp_path, monkeypatch,
+                                                             report_format):
+    import json
+    import sqlite3
+    from contextlib import closing
+
+    from newscli import importer
+
+    write(tmp_path / "first", "a.txt", "Stored first\n\nBody.\n")
+    assert cli("import", str(tmp_path / "first")).exit_code == 0
+    _corpus(tmp_path / "more", 120)
+    monkeypatch.setattr(importer, "BATCH_SIZE", 20)
+    with monkeypatch.context() as full:
+        _fill_up_after(full, 120)
+        result = cli("import", str(tmp_path / "more"), "--format", report_format)
+    assert result.exit_code == 1
+    assert "Traceback" not in result.stderr and "nothing was lost" not in result.stderr
+    with closing(sqlite3.connect(cli.db)) as conn:
+        stored = conn.execute("SELECT count(*) FROM articles").fetchone()[0] - 1
+    assert 0 < stored < 120  # some batches went in before the disk filled
+    if report_format == "json":
+        report = json.loads(result.stdout)
+        assert report["imported"] == stored and report["not_stored"] == 20
+        assert "full" in report["stopped"] and "run the same import again" in report["finish"]
+    else:
+        assert f"{stored} imported" in result.stderr
+        assert "stopped: cannot write to" in result.stderr and "full" in result.stderr
+        assert "not stored: the 20 articles being written" in result.stderr
+        assert "run the same import again to finish" in result.stderr
+    again = cli("import", str(tmp_path / "more"), "--format", "json")  # room again
+    assert again.exit_code == 0, again.stderr
+    finished = json.loads(again.stdout)
+    assert finished["unchanged"] + finished["imported"] == 120
+    assert finished["imported"] == 120 - stored

@@ -27,6 +27,8 @@ class Report:
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     interrupted: bool = False
+    stopped: str | None = None  # why the archive took no more (a full disk), if it stopped
+    not_stored: int = 0  # articles parsed but rolled back when it stopped
 
     def add(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -38,4 +40,13 @@ class Report:
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {name: getattr(self, name) for name in OUTCOMES}
         data["failures"] = [{"path": f.path, "error": f.error} for f in self.failures]
+        if self.stopped:
+            data["stopped"] = self.stopped
+            data["not_stored"] = self.not_stored
+            data["finish"] = FINISH
         return data
+
+
+FINISH = ("the counts are what is stored; the articles of the batch being written and every "
+          "file after it were not: make room and run the same import again to finish (what is "
+          "stored is skipped)")

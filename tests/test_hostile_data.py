@@ -317,3 +317,81 @@ def test_disk_full_reports_what_was_stored_and_how_to_finish(cli, tmp_path, monk
     finished = json.loads(again.stdout)
     assert finished["unchanged"] + finished["imported"] == 120
     assert finished["imported"] == 120 - stored
+
+
+# -- query cost ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, same_as", [
+    ("ferry ferry FERRY", "ferry"),
+    (" OR ".join(["ferry"] * 2000), "ferry"),
+    ("night ferry night ferry", "night ferry"),
+    ('"night ferry" "Night Ferry" x', '"night ferry" x'),
+    ("(a OR b) (a OR b) c", "(a OR b) c"),
+    ("title:ferry title:Ferry -fare -fare", "title:ferry -fare"),
+])
+def test_repeated_terms_are_merged(text, same_as):
+    from newscli.query import parse_query
+
+    query, expected = parse_query(text), parse_query(same_as)
+    assert query.match.casefold() == expected.match.casefold()
+    assert (query.boost or "").casefold() == (expected.boost or "").casefold()
+
+
+def test_a_query_of_too_many_words_is_refused_with_the_limit():
+    from newscli.errors import QueryError
+    from newscli.query import parse_query
+    from newscli.query.build import MAX_TERMS
+
+    words = [f"w{n}x" for n in range(MAX_TERMS + 1)]
+    parse_query(" ".join(words[:MAX_TERMS]))  # at the limit: searched
+    for text in (" ".join(words), " OR ".join(words), '"' + " ".join(words) + '"'):
+        with pytest.raises(QueryError, match=f"at most {MAX_TERMS} are searched at once"):
+            parse_query(text)
+
+
+def test_long_queries_through_the_command_line(samples):
+    same = samples("search", " ".join(["ferry"] * 2000))  # 11,999 characters, one word
+    assert same.exit_code == 0 and "night-ferry" in same.stdout
+    many = samples("search", " OR ".join(f"word{n}" for n in range(1000)))
+    assert many.exit_code == 2 and many.stdout == ""
+    assert many.stderr.startswith("newscli: error: the query searches for 1,000 words")
+
+
+def _query_strategy():
+    from hypothesis import strategies as st
+
+    piece = st.sampled_from(['"', "(", ")", "*", "-", "^", ":", " AND ", " OR ", " NOT ", "NEAR",
+                             "title:", "body:", "source:", "tag:", "author:", "since:", "until:",
+                             "2024", "7d", "ferry", "Ferry", "night", "北京", "\x1b[2J", "\x00",
+                             " ", "id:2", "#"])
+    return st.one_of(st.text(max_size=200), st.lists(piece, max_size=80).map("".join),
+                     st.lists(piece, max_size=8).map(lambda p: "".join(p) * 300))
+
+
+@pytest.fixture(scope="module")
+def fuzz_archive(tmp_path_factory):
+    from conftest import Cli
+
+    cli = Cli(tmp_path_factory.mktemp("fuzz-query") / "a.db")
+    assert cli("import", str(SAMPLES)).exit_code == 0
+    return cli
+
+
+def test_query_language_fuzz_never_raises(fuzz_archive):
+    """search, export, stats and list with any query: exit 0, 1 or 2 and one line, never a
+    traceback (time bounds are the benchmarks' business)."""
+    from hypothesis import HealthCheck, given, settings
+
+    @settings(max_examples=60, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(_query_strategy(), __import__("hypothesis").strategies.sampled_from(
+        ["search", "export", "stats"]))
+    def check(query, command):
+        args = [command, "--", query] if query.startswith("-") else [command, query]
+        result = fuzz_archive(*args)
+        assert result.exit_code in (0, 1, 2), (command, query, result.stderr)
+        assert result.exception is None or isinstance(result.exception, SystemExit), query
+        assert "Traceback" not in result.stderr and "fts5" not in result.stderr.lower()
+
+    check()

@@ -309,6 +309,7 @@ class Suite:
             self.startup()
         if "search" in groups:
             self.search()
+            self.long_queries()
         if "read" in groups:
             self.read_side()
         if "insight" in groups:
@@ -448,6 +449,15 @@ class Suite:
                 ratio = mine.median / grep.median
                 self.add(Row("search", name, mine, grep, "rg -l -w", ratio, "<= 0.35x",
                              ratio <= 0.35, "", [shell(rg)]))
+
+    def long_queries(self) -> None:
+        """Queries of 10,000 characters (issue: query cost grew faster than their length)."""
+        medium = self.manifest["terms"]["medium"]
+        for name, joiner in (("one word repeated", " "), ("x OR x ... repeated", " OR ")):
+            text = joiner.join([medium] * (10_000 // (len(medium) + len(joiner))))
+            self.simple("search", f"search 10,000 chars: {name}",
+                        ["search", text[:10_000].rsplit(" ", 1)[0], "--limit", "20"],
+                        ("--limit",), "< 1 s", 1.0)
 
     # read side and insights ---------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from newscli.commands.output import (
 from newscli.commands.output import SummariesFormatOption as FormatOption
 
 SlugsArgument = Annotated[
-    list[str], typer.Argument(metavar="SLUG...", help="Slugs, numeric ids or unique prefixes.")
+    list[str], typer.Argument(metavar="SLUG...", help="Slugs, id:N, file names or slug prefixes.")
 ]
 
 
@@ -79,7 +79,8 @@ def tags_command(
 
 def rm_command(
     ctx: typer.Context,
-    refs: SlugsArgument,
+    refs: Annotated[list[str], typer.Argument(
+        metavar="SLUG...", help="Whole slugs, or ids written id:N (rm never guesses).")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove articles from the archive (and from its search index)."""
@@ -87,7 +88,7 @@ def rm_command(
     from newscli.render import clean, is_terminal, say
 
     store = open_store(ctx)
-    articles = resolve_all(store, refs)
+    articles = resolve_all(store, refs, exact=True)
     if not yes:
         if not is_terminal(sys.stdin):
             from newscli.errors import UsageError
@@ -104,7 +105,7 @@ def rm_command(
 
 def edit_command(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="SLUG", help="Slug, numeric id or unique prefix.")],
+    ref: Annotated[str, typer.Argument(metavar="SLUG", help="Slug, id:N, file name or unique slug prefix.")],
 ) -> None:
     """Edit an article as Markdown with front matter in $VISUAL or $EDITOR."""
     from newscli.curation import apply_edit, as_markdown

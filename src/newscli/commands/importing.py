@@ -79,7 +79,7 @@ def import_command(
     _print_report(report, report_format, quiet, dry_run)
     if report.interrupted:
         raise typer.Exit(130)
-    if report.failed:
+    if report.failed or report.stopped:
         raise typer.Exit(1)
 
 
@@ -196,6 +196,11 @@ def _print_report(report: Any, fmt: ReportFormat, quiet: bool, dry_run: bool) ->
         say(prefix + report_counts(report))
     if report.interrupted:
         say("interrupted: the articles counted above are stored; run the import again to finish")
+    if report.stopped:
+        say(f"stopped: {clean(report.stopped, one_line=True)}")
+        say(f"not stored: the {report.not_stored:,} articles being written when it stopped, and "
+            "every file after them; the articles counted above are stored. Make room and run "
+            "the same import again to finish (what is stored is skipped)")
 
 
 def report_counts(report: Any) -> str:

@@ -75,7 +75,7 @@ def dupes_command(
 
 def related_command(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="SLUG", help="Slug, numeric id or unique prefix.")],
+    ref: Annotated[str, typer.Argument(metavar="SLUG", help="Slug, id:N, file name or unique slug prefix.")],
     limit: Annotated[int, typer.Option(min=1, help="How many articles to show.")] = 10,
     source: SourceOption = None,
     tag: TagOption = None,

@@ -186,7 +186,7 @@ def _matches(count: int) -> str:
 def show_command(
     ctx: typer.Context,
     ref: Annotated[
-        str, typer.Argument(metavar="SLUG", help="Slug, numeric id or unique slug prefix.")
+        str, typer.Argument(metavar="SLUG", help="Slug, id:N, file name or unique slug prefix.")
     ],
     fmt: Annotated[
         ShowFormat | None,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -15,6 +17,8 @@ from newscli.parsing import is_multi_record, noting_guess, parse_document
 from newscli.parsing.decode import decode_noting
 from newscli.parsing.fields import settle_tags
 from newscli.parsing.records import parse_jsonl
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Skipped(NamedTuple):
@@ -86,6 +90,10 @@ def _parsed(candidate: Candidate, options: Options) -> Iterator[ParseOutcome]:
                 yield ParseOutcome(label, str(result), multi)
                 continue
             _complete(result, candidate, options, multi)
+            if _holds_lone_surrogate(result):
+                yield ParseOutcome(label, "holds a lone surrogate (such as \\ud800), which is "
+                                   "not text", multi)
+                continue
             _ = result.sha256, result.word_count  # computed here: in a worker, when parallel
             yield ParseOutcome(label, result, multi)
     except ParseError as exc:
@@ -98,6 +106,16 @@ def bug_reason(exc: Exception) -> str:
     """How a failure that is not the file's fault is reported: as a bug, never as bad input."""
     detail = " ".join(str(exc).split())[:200]
     return f"newscli failed on it, a bug to report: {type(exc).__name__}: {detail}"
+
+
+def _holds_lone_surrogate(article: Article) -> bool:
+    """True when a text field holds half of a UTF-16 pair (JSON "\\ud800"): it cannot be stored."""
+    texts = (article.title, article.body, article.source, article.author, article.url,
+             article.dateline, article.language, article.published, article.slug, *article.tags)
+    if any(text and _SURROGATE.search(text) for text in texts):
+        return True
+    return bool(article.meta) and _SURROGATE.search(
+        json.dumps(article.meta, ensure_ascii=False, default=str)) is not None
 
 
 def is_streamed(candidate: Candidate) -> bool:

@@ -199,6 +199,7 @@ def print_overview(summary: dict[str, Any]) -> None:
 def print_info(info: dict[str, Any]) -> None:
     print_fields("Archive", [
         ("path", info["path"]), ("size", f"{info['size'] / 1e6:,.1f} MB"),
+        *([("access", "read-only")] if info.get("read_only") else []),
         ("schema version", info["schema_version"]), ("articles", info["articles"]),
         ("sources", info["sources"]), ("tags", info["tags"]),
         ("published", _date_range(info["first"], info["last"])),

@@ -32,7 +32,8 @@ def parse_size(text: str) -> int:
 def import_command(
     ctx: typer.Context,
     paths: Annotated[
-        list[str], typer.Argument(help="Files, folders (searched recursively), globs, or - for stdin.")
+        list[str], typer.Argument(
+            help="Files, folders (searched recursively), globs, - for stdin, or http(s) URLs to fetch.")
     ],
     glob: Annotated[
         list[str] | None,
@@ -56,8 +57,12 @@ def import_command(
     report_format: Annotated[
         ReportFormat, typer.Option("--format", help="Report as text on stderr or JSON on stdout.")
     ] = ReportFormat.text,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Fetch URLs again even when the archive holds their article.")
+    ] = False,
 ) -> None:
-    """Import article files (text, Markdown, front matter, JSON, saved web pages) into the archive."""
+    """Import article files (text, Markdown, front matter, JSON, saved web pages) or web pages
+    by URL into the archive."""
     from newscli.importer import DEFAULT_GLOBS, Options, import_paths
 
     globs = tuple(p for pattern in glob or () for p in pattern.split()) or DEFAULT_GLOBS
@@ -67,6 +72,7 @@ def import_command(
         tags=tuple(t.strip() for t in tag or () if t.strip()),
         dry_run=dry_run,
         max_size=parse_size(max_size),
+        refresh=refresh,
     )
     store = open_store(ctx, create=True)
     with _progress(paths, globs, quiet) as advance:

@@ -17,7 +17,7 @@ from newscli.importer.parse import ParseOutcome, parse_candidate
 from newscli.importer.pool import ParsedFile, parse_candidates
 from newscli.importer.report import OUTCOMES, Failure, Report
 from newscli.importer.saving import PendingArticle, save_batch, save_known
-from newscli.importer.walk import STDIN, Candidate, iter_candidates
+from newscli.importer.walk import STDIN, URL_PREFIXES, Candidate, iter_candidates
 from newscli.slugs import make_slug
 from newscli.store import Store
 from newscli.store.filestates import FileStates, fingerprint
@@ -51,15 +51,24 @@ def import_paths(
     states = FileStates(store.conn, _options_fingerprint(options), time.time_ns())
     try:
         found = iter_candidates(paths, options.globs)
+        if any(is_url(path) for path in paths):
+            from newscli.importer.urls import fetch_candidates
+
+            found = fetch_candidates(store, found, options, report, progress)
         to_read = _skip_unchanged(found, states, report, progress)
         # stdin can only be read by this process
         parsed = parse_candidates(to_read, options, batch_size=BATCH_SIZE, parallel=STDIN not in paths)
-        for batch in _batches(_to_save(parsed, report, progress), BATCH_SIZE):
+        for batch in _batches(_to_save(parsed, report, progress, options), BATCH_SIZE):
             save_batch(store, batch, report, options.dry_run, states)
             del batch  # its articles can go while the next batch gathers (2,000 of them: MBs)
     except KeyboardInterrupt:
         report.interrupted = True
     return report
+
+
+def is_url(path: str) -> bool:
+    """An argument that is fetched (http or https) rather than opened."""
+    return path.lower().startswith(URL_PREFIXES)
 
 
 def _options_fingerprint(options: Options) -> str:
@@ -83,7 +92,7 @@ def _skip_unchanged(
 
 
 def _to_save(
-    parsed: Iterable[ParsedFile], report: Report, progress: Progress | None
+    parsed: Iterable[ParsedFile], report: Report, progress: Progress | None, options: Options
 ) -> Iterator[PendingArticle]:
     """The articles parsed, ready to save; what failed goes in the report."""
     for candidate, outcomes in parsed:
@@ -92,7 +101,7 @@ def _to_save(
                 report.fail(label, result)
             else:
                 state = None if multi_record else candidate.file_state()
-                yield PendingArticle(label, result, multi_record, state)
+                yield PendingArticle(label, result, multi_record, state, options.refresh)
         if progress:
             progress(candidate.name)
 

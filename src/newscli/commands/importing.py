@@ -75,9 +75,16 @@ def import_command(
         refresh=refresh,
     )
     store = open_store(ctx, create=True)
+    from newscli.alerts import last_article_id
+
+    before = last_article_id(store)
     with _progress(paths, globs, quiet) as advance:
         report = import_paths(store, paths, options, advance)
     _print_report(report, report_format, quiet, dry_run)
+    if not dry_run and not quiet:
+        from newscli.commands.alerts import report_new_matches
+
+        report_new_matches(store, before)
     if report.interrupted:
         raise typer.Exit(130)
     if report.failed:

@@ -26,7 +26,7 @@ from newscli.store.filestates import FileStates, fingerprint
 # the module that reads them (importer.pool, importer.parse): a copy here would change nothing.
 __all__ = [
     "BATCH_SIZE", "DEFAULT_GLOBS", "DEFAULT_MAX_SIZE", "OUTCOMES", "STDIN", "Candidate", "Failure",
-    "Options", "ParseOutcome", "ParsedFile", "PendingArticle", "Report", "import_paths",
+    "Options", "ParseOutcome", "ParsedFile", "PendingArticle", "Report", "import_candidates", "import_paths",
     "iter_candidates", "make_slug", "parse_candidate", "parse_candidates", "save_batch",
     "save_known",
 ]
@@ -48,16 +48,30 @@ def import_paths(
     options = options or Options()
     paths = list(paths)
     report = Report()
+    found = iter_candidates(paths, options.globs)
+    if any(is_url(path) for path in paths):
+        from newscli.importer.urls import fetch_candidates
+
+        found = fetch_candidates(store, found, options, report, progress)
+    # stdin can only be read by this process
+    return import_candidates(store, found, options, progress, report, parallel=STDIN not in paths)
+
+
+def import_candidates(
+    store: Store,
+    found: Iterable[Candidate],
+    options: Options,
+    progress: Progress | None = None,
+    report: Report | None = None,
+    *,
+    parallel: bool = True,
+) -> Report:
+    """Import candidates found otherwise (fetched pages, feed entries) as import_paths does files."""
+    report = report if report is not None else Report()
     states = FileStates(store.conn, _options_fingerprint(options), time.time_ns())
     try:
-        found = iter_candidates(paths, options.globs)
-        if any(is_url(path) for path in paths):
-            from newscli.importer.urls import fetch_candidates
-
-            found = fetch_candidates(store, found, options, report, progress)
         to_read = _skip_unchanged(found, states, report, progress)
-        # stdin can only be read by this process
-        parsed = parse_candidates(to_read, options, batch_size=BATCH_SIZE, parallel=STDIN not in paths)
+        parsed = parse_candidates(to_read, options, batch_size=BATCH_SIZE, parallel=parallel)
         for batch in _batches(_to_save(parsed, report, progress, options), BATCH_SIZE):
             save_batch(store, batch, report, options.dry_run, states)
             del batch  # its articles can go while the next batch gathers (2,000 of them: MBs)
@@ -84,7 +98,7 @@ def _skip_unchanged(
     for candidate in candidates:
         state = candidate.file_state()
         if state is not None and states.unchanged(state):
-            report.add("unchanged")
+            report.add("unchanged", candidate.name)
             if progress:
                 progress(candidate.name)
         else:

@@ -27,13 +27,19 @@ class Report:
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     interrupted: bool = False
+    # label -> outcome, for callers that report per item (feeds update); None: not kept
+    by_label: dict[str, str] | None = None
 
-    def add(self, outcome: str) -> None:
+    def add(self, outcome: str, label: str | None = None) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
+        if self.by_label is not None and label is not None:
+            self.by_label[label] = outcome
 
     def fail(self, path: str, error: str) -> None:
         self.failed += 1
         self.failures.append(Failure(path, error))
+        if self.by_label is not None:
+            self.by_label[path] = "failed"
 
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {name: getattr(self, name) for name in OUTCOMES}

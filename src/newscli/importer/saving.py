@@ -54,8 +54,8 @@ def save_batch(
                 states.remember(stored)
     except _DryRun:
         pass
-    for outcome in outcomes:
-        report.add(outcome)
+    for pending, outcome in zip(batch, outcomes, strict=False):
+        report.add(outcome, pending.label)
 
 
 class _BatchSaver:

@@ -33,7 +33,7 @@ def fetch_candidates(
             continue
         known = None if options.refresh else known_article(store, candidate.url)
         if known is not None:
-            report.add("unchanged")
+            report.add("unchanged", candidate.name)
             report.notes.append(f"{candidate.url}: already in the archive as {known['slug']} "
                                 "(--refresh fetches it again)")
             if progress:
@@ -63,13 +63,14 @@ def _fetched(to_fetch: list[Candidate], options: Options, fetcher: Fetcher | Non
             if isinstance(result, FetchError):
                 yield Candidate(candidate.name, None, str(result), url=candidate.url)
             else:
-                yield page_candidate(candidate.name, result)
+                yield page_candidate(candidate, result)
     finally:
         if own:
             fetcher.close()
 
 
-def page_candidate(name: str, page: Fetched) -> Candidate:
+def page_candidate(asked: Candidate, page: Fetched) -> Candidate:
     """A candidate that reads the fetched page's bytes, and gives its article the page's URL."""
-    return Candidate(name, None, url=page.final_url, data=page.content, fetched={
-        "url": page.final_url, "fetched_at": page.fetched_at, "http_status": page.status})
+    return Candidate(asked.name, None, url=page.final_url, data=page.content, source=asked.source,
+                     tags=asked.tags, fetched={
+                         "url": page.final_url, "fetched_at": page.fetched_at, "http_status": page.status})

@@ -47,6 +47,8 @@ class Candidate:
     data: bytes | None = None  # the fetched body, read instead of a file
     fetched: dict[str, Any] | None = None  # final URL, fetch time and status, for the article
     article: Article | None = None  # ready made (a feed entry's own content): nothing to parse
+    source: str | None = None  # for its article if it names none (a feed's name), before --source
+    tags: tuple[str, ...] = ()  # for its article (a feed's tags), with --tag
 
     def file_state(self) -> FileState | None:
         """(absolute path, size, mtime) as the walk saw it; None for stdin and errors."""

@@ -79,6 +79,8 @@ def test_update_imports_each_new_entry_and_twice_imports_nothing(cli, httpserver
     assert {a["url"] for a in articles} == {httpserver.url_for(p) for p in
                                            ("/news/1", "/news/2", "/news/3?utm_source=rss")}
     assert [(a["tags"], a["source"]) for a in articles] == [(["harbour"], "Harbour Gazette")] * 3
+    # the pages give no date: the feed's pubDate
+    assert {a["published"] for a in articles} == {"2026-12-01T08:00:00+00:00"}
     asked = len(httpserver.log)
     second = cli("feeds", "update", "--format", "json")
     assert second.exit_code == 0

@@ -298,7 +298,8 @@ def _name(entry: Entry) -> str:
 def _page_candidate(p: _Pending, entry: Entry) -> Candidate:
     from newscli.importer import Candidate
 
-    return Candidate(_name(entry), None, url=entry.url, source=p.feed["name"], tags=tuple(p.feed["tags"]))
+    return Candidate(_name(entry), None, url=entry.url, source=p.feed["name"], tags=tuple(p.feed["tags"]),
+                     published=_date(entry.published))
 
 
 def _feed_candidate(p: _Pending, entry: Entry, reason: str | None) -> Candidate:

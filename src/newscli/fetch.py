@@ -71,7 +71,7 @@ class Settings:
     max_size: int = 10 * 1024 * 1024
     max_redirects: int = 5
     per_host: int = 2
-    total: int = 8
+    total: int = 16
     retries: int = 3
     backoff: float = 1.0  # seconds before the first retry; doubled for each next one
     max_retry_after: float = 120.0  # a server asking to wait longer is reported, not waited for

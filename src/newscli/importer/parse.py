@@ -90,6 +90,7 @@ def _complete(article: Article, candidate: Candidate, options: Options, multi: b
     if candidate.fetched is not None:
         _complete_fetched(article, candidate.fetched)
     article.source = article.source or candidate.source or options.source
+    article.published = article.published or candidate.published
     for tag in (*candidate.tags, *options.tags):
         if tag not in article.tags:
             article.tags.append(tag)

@@ -72,5 +72,5 @@ def _fetched(to_fetch: list[Candidate], options: Options, fetcher: Fetcher | Non
 def page_candidate(asked: Candidate, page: Fetched) -> Candidate:
     """A candidate that reads the fetched page's bytes, and gives its article the page's URL."""
     return Candidate(asked.name, None, url=page.final_url, data=page.content, source=asked.source,
-                     tags=asked.tags, fetched={
+                     tags=asked.tags, published=asked.published, fetched={
                          "url": page.final_url, "fetched_at": page.fetched_at, "http_status": page.status})

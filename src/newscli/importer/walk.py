@@ -49,6 +49,7 @@ class Candidate:
     article: Article | None = None  # ready made (a feed entry's own content): nothing to parse
     source: str | None = None  # for its article if it names none (a feed's name), before --source
     tags: tuple[str, ...] = ()  # for its article (a feed's tags), with --tag
+    published: str | None = None  # for its article if the page gives no date (a feed entry's)
 
     def file_state(self) -> FileState | None:
         """(absolute path, size, mtime) as the walk saw it; None for stdin and errors."""

@@ -13,6 +13,7 @@ httpx is imported when a Fetcher is made: commands that never fetch do not pay f
 
 from __future__ import annotations
 
+import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -36,6 +37,7 @@ FEED_TYPES = (
 )
 ROBOTS_TYPES = ("text/plain",)
 RETRY_STATUSES = (429, 503)
+_DONE = object()  # the end of fetch_all's results
 ROBOTS_MAX_SIZE = 512 * 1024
 
 
@@ -72,6 +74,7 @@ class Settings:
     max_redirects: int = 5
     per_host: int = 2
     total: int = 16
+    buffer: int = 64  # results fetched ahead of the caller
     retries: int = 3
     backoff: float = 1.0  # seconds before the first retry; doubled for each next one
     max_retry_after: float = 120.0  # a server asking to wait longer is reported, not waited for
@@ -138,19 +141,51 @@ class Fetcher:
     ) -> Iterator[tuple[Any, Fetched | FetchError]]:
         """Run (key, url, fetch function, extra args) jobs on a pool of threads, hosts taking turns.
 
-        At most a few times `total` jobs are waiting at once, so memory stays flat however many
-        URLs there are; each host's limit is kept by fetch itself.
+        The fetching goes on in a thread of its own while the caller works on what came back
+        (parses, saves), up to `buffer` results ahead: memory stays flat however many URLs
+        there are. Each host's limit is kept by fetch itself.
         """
         ordered = _hosts_in_turn(list(jobs))
-        window = 4 * self.settings.total
+        results: queue.Queue[Any] = queue.Queue(maxsize=self.settings.buffer)
+        stop = threading.Event()
+
+        def put(item: Any) -> None:
+            while not stop.is_set():
+                try:
+                    results.put(item, timeout=0.1)
+                    return
+                except queue.Full:
+                    continue
+
+        def produce() -> None:
+            try:
+                self._run_jobs(ordered, put, stop)
+            finally:
+                put(_DONE)
+
+        thread = threading.Thread(target=produce, name="newscli-fetch-queue", daemon=True)
+        thread.start()
+        try:
+            while (item := results.get()) is not _DONE:
+                yield item
+        finally:
+            stop.set()
+            thread.join()
+
+    def _run_jobs(self, ordered: list[Any], put: Callable[[Any], None], stop: threading.Event) -> None:
+        window = 2 * self.settings.total  # submitted and not back yet
         with ThreadPoolExecutor(self.settings.total, thread_name_prefix="newscli-fetch") as pool:
             pending: dict[Future[Fetched], Any] = {}
             for key, url, function, args in ordered:
+                if stop.is_set():
+                    break
                 pending[pool.submit(function, url, *args)] = key
-                if len(pending) >= window:
-                    yield from _collect(pending, wait(pending, return_when=FIRST_COMPLETED).done)
+                while len(pending) >= window:
+                    for item in _collect(pending, wait(pending, return_when=FIRST_COMPLETED).done):
+                        put(item)
             while pending:
-                yield from _collect(pending, wait(pending, return_when=FIRST_COMPLETED).done)
+                for item in _collect(pending, wait(pending, return_when=FIRST_COMPLETED).done):
+                    put(item)
 
     def get(self, url: str, types: tuple[str, ...], max_size: int, *,
             etag: str | None = None, last_modified: str | None = None) -> Fetched:

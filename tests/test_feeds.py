@@ -6,9 +6,12 @@ import gzip
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newscli.errors import NewscliError, ParseError
 from newscli.feeds import html_to_text, parse_feed, read_opml
+from newscli.links import canonical_url
 
 HTML = "text/html; charset=utf-8"
 RSS = "application/rss+xml"
@@ -247,3 +250,24 @@ def test_an_empty_feed_has_no_entries_and_atom_links_resolve():
 def test_feed_html_becomes_paragraphs():
     assert html_to_text("<p>One <b>two</b></p><p>Three</p>") == "One two\n\nThree"
     assert html_to_text("plain words") == "plain words"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode),
+                 st.text(max_size=200).map(lambda t: rss([(t, t, t)]).encode("utf-8", "replace"))))
+def test_any_bytes_parse_to_a_feed_or_raise_parse_error(data):
+    try:
+        parsed = parse_feed(data, "http://127.0.0.1/feed")
+    except ParseError:
+        return
+    assert all(e.key for e in parsed.entries)
+
+
+@given(st.text(max_size=80))
+def test_canonical_url_is_idempotent_and_never_raises(text):
+    once = canonical_url("http://127.0.0.1/" + text)
+    assert canonical_url(once) == once
+
+
+def test_canonical_url_drops_tracking_and_keeps_the_rest():
+    assert canonical_url("HTTPS://Example.ORG:443/a?b=1&utm_source=x&fbclid=y#top") == "https://example.org/a?b=1"

@@ -141,3 +141,30 @@ def test_import_without_urls_never_loads_the_fetcher():
             "print('httpx' in sys.modules, 'newscli.fetch' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_a_page_over_max_size_and_a_stalled_server_fail_alone(cli, httpserver, monkeypatch):
+    import dataclasses
+    import socket
+
+    from newscli import fetch
+
+    @dataclasses.dataclass
+    class Impatient(fetch.Settings):  # the stalled server below never answers
+        connect_timeout: float = 0.3
+        read_timeout: float = 0.3
+
+    monkeypatch.setattr(fetch, "Settings", Impatient)
+    httpserver.expect_request("/big").respond_with_data(PAGE * 20, content_type=HTML)
+    httpserver.expect_request("/story").respond_with_data(PAGE, content_type=HTML)
+    with socket.socket() as stalled:
+        stalled.bind(("127.0.0.1", 0))
+        stalled.listen(8)
+        silent = f"http://127.0.0.1:{stalled.getsockname()[1]}/story"
+        result = cli("import", httpserver.url_for("/big"), silent, httpserver.url_for("/story"),
+                     "--max-size", "50KB", "--format", "json")
+    assert result.exit_code == 1
+    errors = {f["path"]: f["error"] for f in report(result)["failures"]}
+    assert errors[httpserver.url_for("/big")].startswith("larger than the 51,200-byte limit")
+    assert errors[silent] == "timeout"
+    assert report(result)["imported"] == 1

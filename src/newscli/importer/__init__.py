@@ -65,14 +65,19 @@ def import_candidates(
     report: Report | None = None,
     *,
     parallel: bool = True,
+    batch_size: int | None = None,
 ) -> Report:
-    """Import candidates found otherwise (fetched pages, feed entries) as import_paths does files."""
+    """Import candidates found otherwise (fetched pages, feed entries) as import_paths does files.
+
+    batch_size (default BATCH_SIZE) bounds the articles held before a batch is written.
+    """
+    batch_size = batch_size or BATCH_SIZE
     report = report if report is not None else Report()
     states = FileStates(store.conn, _options_fingerprint(options), time.time_ns())
     try:
         to_read = _skip_unchanged(found, states, report, progress)
-        parsed = parse_candidates(to_read, options, batch_size=BATCH_SIZE, parallel=parallel)
-        for batch in _batches(_to_save(parsed, report, progress, options), BATCH_SIZE):
+        parsed = parse_candidates(to_read, options, batch_size=batch_size, parallel=parallel)
+        for batch in _batches(_to_save(parsed, report, progress, options), batch_size):
             save_batch(store, batch, report, options.dry_run, states)
             del batch  # its articles can go while the next batch gathers (2,000 of them: MBs)
     except KeyboardInterrupt:

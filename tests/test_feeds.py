@@ -271,3 +271,20 @@ def test_canonical_url_is_idempotent_and_never_raises(text):
 
 def test_canonical_url_drops_tracking_and_keeps_the_rest():
     assert canonical_url("HTTPS://Example.ORG:443/a?b=1&utm_source=x&fbclid=y#top") == "https://example.org/a?b=1"
+
+
+def test_the_progress_bar_counts_entries_against_the_new_ones_found(monkeypatch):
+    import newscli.render
+    from newscli.commands import feeds as feed_commands
+    from newscli.commands.progress import ProgressOnStderr
+
+    shown = []
+    monkeypatch.setattr(newscli.render, "is_terminal", lambda stream: True)
+    monkeypatch.setattr(ProgressOnStderr, "show", lambda self, done, total: shown.append((done, total)))
+    with feed_commands._progress(quiet=False) as bar:
+        bar.found(3)
+        for name in "abc":
+            bar.advance(name)
+    assert shown == [(1, 3), (2, 3), (3, 3)]
+    with feed_commands._progress(quiet=True) as none:
+        assert none is None

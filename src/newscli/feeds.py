@@ -210,11 +210,16 @@ class _Pending:
 
 def update_feeds(
     store: Store, feeds: list[dict[str, Any]], fetcher: Fetcher, options: Options,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | None = None, found: Callable[[int], None] | None = None,
 ) -> list[FeedReport]:
-    """Read every feed and import its new entries; one report per feed, in the order given."""
+    """Read every feed and import its new entries; one report per feed, in the order given.
+
+    found is told how many new entries the feeds hold, progress the name of each one done.
+    """
     pending = _read_feeds(store, feeds, fetcher)
     entries = [(p, entry) for p in pending if p.fetched is not None for entry in p.entries]
+    if found:
+        found(len(entries))
     if entries:
         outcomes, reasons, notes = _import_entries(store, entries, fetcher, options, progress)
         for p in pending:

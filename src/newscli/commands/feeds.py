@@ -93,8 +93,9 @@ def update_command(
     from newscli.alerts import last_article_id
 
     before = last_article_id(store)
-    with _fetcher(size) as fetcher, _progress(quiet) as advance:
-        reports = update_feeds(store, feeds, fetcher, Options(max_size=size), advance)
+    with _fetcher(size) as fetcher, _progress(quiet) as bar:
+        reports = update_feeds(store, feeds, fetcher, Options(max_size=size),
+                               bar and bar.advance, bar and bar.found)
     _print_reports(reports, report_format, quiet)
     from newscli.commands.alerts import report_new_matches
 
@@ -144,10 +145,10 @@ def _fetcher(max_size: int | None = None) -> Any:
 
 
 class _progress:
-    """A bar of entries done on a terminal; None (no bar) otherwise."""
+    """A bar of entries done on stderr when it is a terminal; None (no bar) otherwise."""
 
     def __init__(self, quiet: bool):
-        self.quiet, self.bar, self.done = quiet, None, 0
+        self.quiet, self.bar, self.done, self.total = quiet, None, 0, 0
 
     def __enter__(self) -> Any:
         from newscli.render import is_terminal
@@ -157,12 +158,15 @@ class _progress:
         from newscli.commands.progress import ProgressOnStderr
 
         self.bar = ProgressOnStderr("entries", rate_unit="pages/s")
-        return self.advance
+        return self
+
+    def found(self, total: int) -> None:
+        self.total = total
 
     def advance(self, _name: str) -> None:
         self.done += 1
         assert self.bar is not None
-        self.bar.show(self.done, max(self.done, 1))
+        self.bar.show(self.done, max(self.total, self.done))
 
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:

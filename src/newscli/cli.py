@@ -35,6 +35,8 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "rm": ("curation", "rm_command", None),
     "edit": ("curation", "edit_command", None),
     "info": ("curation", "info_command", None),
+    "feeds": ("feeds", "feeds_app", None),
+    "alerts": ("alerts", "alerts_app", None),
 }
 
 
@@ -149,13 +151,20 @@ def command_function(name: str) -> Any:
 def build_command(name: str) -> Any:
     """The Click command for one entry of COMMANDS, as `app.command(name)` would have made it."""
     from typer.core import TyperCommand
-    from typer.main import get_command_from_info
+    from typer.main import get_command_from_info, get_group
     from typer.models import CommandInfo
 
     from newscli.commands.plain_values import use_plain_conversion
 
+    target = command_function(name)
+    if isinstance(target, typer.Typer):  # a group of subcommands (feeds add, feeds list ...)
+        group = get_group(target)
+        group.name = name
+        for command in group.commands.values():
+            use_plain_conversion(command)
+        return use_plain_conversion(group)
     info = CommandInfo(name, cls=TyperCommand, context_settings=COMMANDS[name][2],
-                       callback=command_function(name))
+                       callback=target)
     from newscli.commands.helptext import readable_help
 
     command = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,

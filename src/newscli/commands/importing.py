@@ -30,7 +30,8 @@ def parse_size(text: str) -> int:
 def import_command(
     ctx: typer.Context,
     paths: Annotated[
-        list[str], typer.Argument(help="Files, folders (searched recursively), globs, or - for stdin.")
+        list[str], typer.Argument(
+            help="Files, folders (searched recursively), globs, - for stdin, or http(s) URLs to fetch.")
     ],
     glob: Annotated[
         list[str] | None,
@@ -60,8 +61,12 @@ def import_command(
     report_format: Annotated[
         ReportFormat, typer.Option("--format", help="Report as text on stderr or JSON on stdout.")
     ] = ReportFormat.text,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Fetch URLs again even when the archive holds their article.")
+    ] = False,
 ) -> None:
-    """Import article files (text, Markdown, front matter, JSON, saved web pages) into the archive."""
+    """Import article files (text, Markdown, front matter, JSON, saved web pages) or web pages
+    by URL into the archive."""
     from newscli.importer import DEFAULT_GLOBS, Options, import_paths
 
     globs = tuple(p for pattern in glob or () for p in pattern.split()) or DEFAULT_GLOBS
@@ -73,10 +78,18 @@ def import_command(
         tags=_checked_tags(tag),
         dry_run=dry_run,
         max_size=parse_size(max_size),
+        refresh=refresh,
     )
+    from newscli.alerts import last_article_id
+
     with _archive_for(ctx, dry_run) as store, _progress(paths, options, quiet) as advance:
+        before = last_article_id(store)
         report = import_paths(store, paths, options, advance)
-    _print_report(report, report_format, quiet, dry_run)
+        _print_report(report, report_format, quiet, dry_run)
+        if not dry_run and not quiet:
+            from newscli.commands.alerts import report_new_matches
+
+            report_new_matches(store, before)
     if report.interrupted:
         raise typer.Exit(130)
     if report.failed or report.stopped:

@@ -18,7 +18,7 @@ from newscli.importer.parse import ParseOutcome, Skipped, parse_candidate
 from newscli.importer.pool import ParsedFile, parse_candidates
 from newscli.importer.report import OUTCOMES, Failure, Report
 from newscli.importer.saving import PendingArticle, save_batch, save_known
-from newscli.importer.walk import STDIN, Candidate, iter_candidates
+from newscli.importer.walk import STDIN, URL_PREFIXES, Candidate, iter_candidates
 from newscli.slugs import make_slug
 from newscli.store import Store
 from newscli.store.filestates import FileStates, fingerprint
@@ -27,7 +27,7 @@ from newscli.store.filestates import FileStates, fingerprint
 # the module that reads them (importer.pool, importer.parse): a copy here would change nothing.
 __all__ = [
     "BATCH_SIZE", "DEFAULT_GLOBS", "DEFAULT_MAX_SIZE", "OUTCOMES", "STDIN", "Candidate", "Failure",
-    "Options", "ParseOutcome", "ParsedFile", "PendingArticle", "Report", "import_paths",
+    "Options", "ParseOutcome", "ParsedFile", "PendingArticle", "Report", "import_candidates", "import_paths",
     "iter_candidates", "make_slug", "parse_candidate", "parse_candidates", "save_batch",
     "save_known",
 ]
@@ -49,13 +49,36 @@ def import_paths(
     options = options or Options()
     paths = list(paths)
     report = Report()
+    found = iter_candidates(paths, options.globs, options.excludes)
+    if any(is_url(path) for path in paths):
+        from newscli.importer.urls import fetch_candidates
+
+        found = fetch_candidates(store, found, options, report, progress)
+    # stdin can only be read by this process
+    return import_candidates(store, found, options, progress, report, parallel=STDIN not in paths)
+
+
+def import_candidates(
+    store: Store,
+    found: Iterable[Candidate],
+    options: Options,
+    progress: Progress | None = None,
+    report: Report | None = None,
+    *,
+    parallel: bool = True,
+    batch_size: int | None = None,
+) -> Report:
+    """Import candidates found otherwise (fetched pages, feed entries) as import_paths does files.
+
+    batch_size (default BATCH_SIZE) bounds the articles held before a batch is written.
+    """
+    batch_size = batch_size or BATCH_SIZE
+    report = report if report is not None else Report()
     states = FileStates(store.conn, _options_fingerprint(options), time.time_ns())
     try:
-        found = iter_candidates(paths, options.globs, options.excludes)
         to_read = _skip_unchanged(found, states, report, progress)
-        # stdin can only be read by this process
-        parsed = parse_candidates(to_read, options, batch_size=BATCH_SIZE, parallel=STDIN not in paths)
-        batches = _batches(_to_save(parsed, report, progress), BATCH_SIZE)
+        parsed = parse_candidates(to_read, options, batch_size=batch_size, parallel=parallel)
+        batches = _batches(_to_save(parsed, report, progress, options), batch_size)
         try:
             for batch in batches:
                 _save_or_stop(store, batch, report, options, states)
@@ -82,6 +105,11 @@ def _save_or_stop(store: Store, batch: list[PendingArticle], report: Report, opt
         report.not_stored = len(batch)
 
 
+def is_url(path: str) -> bool:
+    """An argument that is fetched (http or https) rather than opened."""
+    return path.lower().startswith(URL_PREFIXES)
+
+
 def _options_fingerprint(options: Options) -> str:
     """What a file's remembered state is valid for: a file imported otherwise is read again."""
     return fingerprint(__version__, options.source, options.tags, options.max_size)
@@ -95,7 +123,7 @@ def _skip_unchanged(
     for candidate in candidates:
         state = candidate.file_state()
         if state is not None and states.unchanged(state):
-            report.add("unchanged")
+            report.add("unchanged", candidate.name)
             if progress:
                 progress(candidate.name)
         else:
@@ -103,7 +131,7 @@ def _skip_unchanged(
 
 
 def _to_save(
-    parsed: Iterable[ParsedFile], report: Report, progress: Progress | None
+    parsed: Iterable[ParsedFile], report: Report, progress: Progress | None, options: Options
 ) -> Iterator[PendingArticle]:
     """The articles parsed, ready to save; what failed goes in the report."""
     for candidate, outcomes in parsed:
@@ -116,7 +144,7 @@ def _to_save(
                 if not result.body.strip():
                     report.headline_only += 1
                 state = None if multi_record else candidate.file_state()
-                yield PendingArticle(label, result, multi_record, state)
+                yield PendingArticle(label, result, multi_record, state, options.refresh)
         if progress:
             progress(candidate.name)
 

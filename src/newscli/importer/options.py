@@ -10,7 +10,8 @@ DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 
 @dataclass
 class Options:
-    """The import command's options: globs, --exclude, --source, --tag, --dry-run, --max-size."""
+    """The import command's options: globs, --exclude, --source, --tag, --dry-run, --max-size,
+    --refresh."""
 
     globs: tuple[str, ...] = DEFAULT_GLOBS
     excludes: tuple[str, ...] = ()  # file or folder name patterns to leave out (--exclude)
@@ -18,3 +19,4 @@ class Options:
     tags: tuple[str, ...] = ()
     dry_run: bool = False
     max_size: int = DEFAULT_MAX_SIZE
+    refresh: bool = False  # fetch URLs again even when the archive holds their article

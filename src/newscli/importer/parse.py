@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from newscli.errors import ParseError, os_reason
 from newscli.importer.options import Options
@@ -17,6 +17,9 @@ from newscli.parsing import is_multi_record, noting_guess, parse_document
 from newscli.parsing.decode import decode_noting
 from newscli.parsing.fields import settle_tags
 from newscli.parsing.records import parse_jsonl
+
+FETCHED_NAME = "fetched.html"  # what parse_document is told a fetched page is called
+
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -78,9 +81,15 @@ def _parsed(candidate: Candidate, options: Options) -> Iterator[ParseOutcome]:
     if candidate.error:
         yield ParseOutcome(candidate.name, candidate.error, False)
         return
+    if candidate.article is not None:
+        _complete(candidate.article, candidate, options, False)
+        yield ParseOutcome(candidate.name, candidate.article, False)
+        return
     try:
         multi = is_multi_record(candidate.name)
-        if is_streamed(candidate):
+        if candidate.url is not None:  # a fetched page: the HTML path of a saved page
+            records = parse_document(FETCHED_NAME, read_candidate(candidate, options.max_size))
+        elif is_streamed(candidate):
             records = _stream_jsonl(candidate.path, options.max_size)  # type: ignore[arg-type]
         else:
             records = parse_document(candidate.name, read_candidate(candidate, options.max_size))
@@ -152,8 +161,20 @@ def _complete(article: Article, candidate: Candidate, options: Options, multi: b
         article.path = None if candidate.path is None else (
             candidate.absolute or os.path.abspath(candidate.path)
         )
-    article.source = article.source or options.source
-    for tag in options.tags:
+    if candidate.fetched is not None:
+        _complete_fetched(article, candidate.fetched)
+    article.source = article.source or candidate.source or options.source
+    article.published = article.published or candidate.published
+    for tag in (*candidate.tags, *options.tags):
         if tag not in article.tags:
             article.tags.append(tag)
     settle_tags(article)
+
+
+def _complete_fetched(article: Article, fetched: dict[str, Any]) -> None:
+    """A fetched page's URL is the one it was had from, after redirects; the rest goes in meta."""
+    declared = article.url
+    article.url = fetched["url"]
+    article.meta.update({k: v for k, v in fetched.items() if k != "url"})
+    if declared and declared != article.url:
+        article.meta["canonical_url"] = declared

@@ -31,13 +31,19 @@ class Report:
     headline_only: int = 0  # articles saved with a title and no text (wire headlines)
     stopped: str | None = None  # why the archive took no more (a full disk), if it stopped
     not_stored: int = 0  # articles parsed but rolled back when it stopped
+    # label -> outcome, for callers that report per item (feeds update); None: not kept
+    by_label: dict[str, str] | None = None
 
-    def add(self, outcome: str) -> None:
+    def add(self, outcome: str, label: str | None = None) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
+        if self.by_label is not None and label is not None:
+            self.by_label[label] = outcome
 
     def fail(self, path: str, error: str) -> None:
         self.failed += 1
         self.failures.append(Failure(path, error))
+        if self.by_label is not None:
+            self.by_label[path] = "failed"
 
     def skip(self, path: str, reason: str) -> None:
         self.skipped.append(Failure(path, reason))

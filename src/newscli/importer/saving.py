@@ -20,6 +20,7 @@ class PendingArticle(NamedTuple):
     article: Article
     multi_record: bool  # a record of a multi-article file, matched to earlier imports by slug
     file_state: FileState | None  # remembered once saved, so an unchanged file is skipped next time
+    refresh: bool = False  # a fetched page asked for again: it updates the article at its URL
 
 
 class _DryRun(Exception):
@@ -42,7 +43,7 @@ def save_batch(
         with store.transaction(), store.deferred_fts():
             saver = _BatchSaver(store, batch)
             for pending in batch:
-                outcome = saver.save(pending.label, pending.article, pending.multi_record)
+                outcome = saver.save(pending.label, pending.article, pending.multi_record, pending.refresh)
                 outcomes.append(outcome)
                 if pending.file_state is not None and outcome != "duplicates":
                     stored.append(pending.file_state)
@@ -53,8 +54,8 @@ def save_batch(
                 states.remember(stored)
     except _DryRun:
         pass
-    for outcome in outcomes:
-        report.add(outcome)
+    for pending, outcome in zip(batch, outcomes, strict=False):
+        report.add(outcome, pending.label)
 
 
 class _BatchSaver:
@@ -76,11 +77,11 @@ class _BatchSaver:
         self.new: dict[int, dupes.Signature] = {}  # inserted by this batch, signed at the end
         self.notes: list[tuple[str, list[str], int | None]] = []
 
-    def save(self, label: str, article: Article, multi: bool) -> str:
+    def save(self, label: str, article: Article, multi: bool, refresh: bool = False) -> str:
         """Save one article; return its outcome (imported, updated, unchanged, duplicates)."""
         outcome, note, article_id = None, None, None
-        if self._maybe_stored(article, multi):
-            outcome, note, known_id = save_known(self.store, article, self.now, multi)
+        if self._maybe_stored(article, multi) or is_fetched(article):
+            outcome, note, known_id = save_known(self.store, article, self.now, multi, refresh)
             # An update of an article this batch inserted has just signed it with its new text.
             if known_id is not None:
                 self.new.pop(known_id, None)
@@ -125,8 +126,17 @@ class KnownSave(NamedTuple):
     article_id: int | None  # the stored article it updated
 
 
-def save_known(store: Store, article: Article, now: str, multi: bool) -> KnownSave:
+def save_known(store: Store, article: Article, now: str, multi: bool, refresh: bool = False) -> KnownSave:
     """Save an article the archive may hold: update its stored version, or say why not."""
+    if is_fetched(article):
+        at_url = _stored_at_url(store, article)
+        if at_url is not None and not refresh:
+            return KnownSave("unchanged", f"already in the archive as {at_url['slug']} "
+                             "(--refresh fetches it again)", None)
+        if at_url is not None and at_url["path"] is None:
+            if at_url["sha256"] == article.sha256:  # fetched again, the same text
+                return KnownSave("unchanged", None, None)
+            return _update(store, at_url["id"], article, now)
     same_text = store.find_by("sha256", article.sha256)
     if same_text is not None:
         if same_text["path"] != article.path:
@@ -159,6 +169,20 @@ def prepare(article: Article) -> None:
 def signature_of(article: Article) -> dupes.Signature:
     """The body's near-duplicate signature, computed once (in a parse worker when parallel)."""
     return article.remember("signature", lambda: dupes.signature(article.body))  # type: ignore[no-any-return]
+
+
+def is_fetched(article: Article) -> bool:
+    """An article fetched from its URL (no file), which the archive knows by that URL."""
+    return article.path is None and bool(article.url) and "fetched_at" in article.meta
+
+
+def _stored_at_url(store: Store, article: Article) -> dict[str, Any] | None:
+    """The article stored at the page's final URL or the canonical URL the page declares."""
+    for url in (article.url, article.meta.get("canonical_url")):
+        found = store.find_by("url", url) if url else None
+        if found is not None:
+            return found
+    return None
 
 
 def _previous_version(store: Store, article: Article, multi: bool) -> dict[str, Any] | None:

@@ -18,12 +18,16 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from newscli.errors import ParseError, os_reason
 from newscli.store.filestates import FileState
 
+if TYPE_CHECKING:
+    from newscli.models import Article
+
 STDIN = "-"
+URL_PREFIXES = ("http://", "https://")  # arguments fetched (importer.urls), not opened
 # A browser's "Save page as... complete" writes page.html and a folder of its images, scripts and
 # embedded frames (page_files, or a translated name): part of the page, not articles of their own.
 PAGE_ASSET_SUFFIXES = ("_files", "-Dateien", "_fichiers", "_archivos", "_arquivos", "_bestanden", "_file")
@@ -50,6 +54,13 @@ class Candidate:
     absolute: str | None = None
     explicit: bool = True  # named on the command line (or by a glob there), not met in a folder
     skip: str | None = None
+    url: str | None = None  # an http(s) argument: fetched by importer.urls before it is read
+    data: bytes | None = None  # the fetched body, read instead of a file
+    fetched: dict[str, Any] | None = None  # final URL, fetch time and status, for the article
+    article: Article | None = None  # ready made (a feed entry's own content): nothing to parse
+    source: str | None = None  # for its article if it names none (a feed's name), before --source
+    tags: tuple[str, ...] = ()  # for its article (a feed's tags), with --tag
+    published: str | None = None  # for its article if the page gives no date (a feed entry's)
 
     def file_state(self) -> FileState | None:
         """(absolute path, size, mtime) as the walk saw it; None for stdin and errors."""
@@ -69,6 +80,9 @@ def iter_candidates(
     for raw in paths:
         if raw == STDIN:
             yield Candidate(STDIN, None)
+            continue
+        if raw.lower().startswith(URL_PREFIXES):
+            yield Candidate(raw, None, url=raw)
             continue
         matches = _expand(raw)
         if not matches:
@@ -211,7 +225,9 @@ def _stat_failure(path: Path, exc: OSError) -> str:
 
 def read_candidate(candidate: Candidate, max_size: int) -> bytes:
     """The file's bytes, refusing anything over max_size without reading it all."""
-    if candidate.path is None:
+    if candidate.data is not None:
+        data = candidate.data
+    elif candidate.path is None:
         data = sys.stdin.buffer.read(max_size + 1)
     else:
         try:

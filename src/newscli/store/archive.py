@@ -163,7 +163,7 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
 
     def find_by(self, column: str, value: Any) -> dict[str, Any] | None:
-        """The first article whose column (one of id, slug, path, sha256) equals value."""
+        """The first article whose column (one of id, slug, path, sha256, url) equals value."""
         return articles.find_by(self.conn, column, value)
 
     def existing(self, column: str, values: Iterable[Any]) -> set[Any]:

@@ -80,8 +80,8 @@ def unique_slug(conn: sqlite3.Connection, base: str) -> str:
 
 
 def find_by(conn: sqlite3.Connection, column: str, value: Any) -> dict[str, Any] | None:
-    """The first article whose column (one of id, slug, path, sha256) equals value."""
-    if column not in ("id", "slug", "path", "sha256"):
+    """The first article whose column (one of id, slug, path, sha256, url) equals value."""
+    if column not in ("id", "slug", "path", "sha256", "url"):
         raise ValueError(column)
     row = conn.execute(
         f"SELECT * FROM articles WHERE {column} = ? ORDER BY id LIMIT 1", (value,)

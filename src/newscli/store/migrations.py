@@ -141,9 +141,57 @@ def m004_fts_settings(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES (?, ?)", (name, value))
 
 
+def m005_collect(conn: sqlite3.Connection) -> None:
+    """Collecting: articles found by URL, the feeds followed and the entries seen, saved alerts.
+
+    feed_entries.key is the entry's GUID ("guid:...") or, without one, its canonical URL
+    ("url:..."): an entry seen once is never imported again. An alert remembers the last article
+    id it was checked up to: a check searches only the articles imported since.
+    """
+    for sql in (
+        "CREATE INDEX articles_url ON articles(url)",
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT,
+            tags TEXT NOT NULL DEFAULT '[]',
+            etag TEXT,
+            last_modified TEXT,
+            added_at TEXT NOT NULL,
+            checked_at TEXT,
+            last_status TEXT
+        )
+        """,
+        """
+        CREATE TABLE feed_entries (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            url TEXT,
+            article_id INTEGER,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_id, key)
+        )
+        """,
+        """
+        CREATE TABLE alerts (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            query TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            checked_at TEXT,
+            checked_up_to INTEGER NOT NULL DEFAULT 0
+        )
+        """,
+    ):
+        conn.execute(sql)
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     m001_articles,
     m002_signatures,
     m003_import_files,
     m004_fts_settings,
+    m005_collect,
 ]

@@ -1,0 +1,138 @@
+"""`feeds update` against local servers that add latency to every response; nothing leaves the machine.
+
+Starts one threaded HTTP server per simulated host on 127.0.0.1 ... 127.0.0.N (all loopback on
+Linux), each serving a feed of E entries and their pages, every response delayed by --latency.
+Then, in a fresh archive, in real `newscli` processes: `feeds add` for each feed, a first
+`feeds update` (every entry new), and a second one (nothing new: one conditional request per
+feed). Prints the wall times, the floor the per-host limit allows (a host's pages times the
+latency, divided by the per-host concurrency), the CPU time and peak memory of each update, and
+the time of `alerts check` with 20 alerts after the import (each matching most articles).
+
+    python benchmarks/feeds_bench.py                     # 20 feeds x 50 entries, 50 ms
+    python benchmarks/feeds_bench.py --feeds 5 --entries 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+NEWSCLI = [sys.executable, "-m", "newscli"]
+WORDS = ("harbour ferry council budget water plant wind farm quay dues boats school roads rail "
+         "bridge election mayor port storm flood housing clinic library market").split()
+
+
+def page(host: int, n: int) -> bytes:
+    words = [WORDS[(host * 7 + n * 3 + i) % len(WORDS)] for i in range(40)]
+    paras = "".join(f"<p>Host {host} story {n} paragraph {i}: {' '.join(words[i:] + words[:i])}.</p>"
+                    for i in range(8))
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Story {n} from "
+            f"site {host}</title></head><body><nav>Home</nav><article><h1>Story {n} from site {host}"
+            f"</h1>{paras}</article><footer>footer</footer></body></html>").encode()
+
+
+def feed(host: int, entries: int) -> bytes:
+    items = "".join(f"<item><guid>h{host}-{n}</guid><link>/p/{n}.html</link><title>Story {n}</title>"
+                    f"<description>Story {n} from site {host}</description></item>" for n in range(entries))
+    return (f"<?xml version='1.0'?><rss version='2.0'><channel><title>Site {host}</title>"
+            f"<link>http://127.0.0.{host}/</link><description>d</description>{items}</channel></rss>"
+            ).encode()
+
+
+def serve(host: int, port: int, entries: int, latency: float) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            time.sleep(latency)
+            if self.path == "/feed.xml":
+                if self.headers.get("If-None-Match") == '"v1"':
+                    self.send_response(304)
+                    self.end_headers()
+                    return
+                body, kind = feed(host, entries), "application/rss+xml"
+            elif self.path.startswith("/p/"):
+                body, kind = page(host, int(self.path[3:].split(".")[0])), "text/html; charset=utf-8"
+            else:
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", '"v1"')
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer((f"127.0.0.{host}", port), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def run(db: Path, *args: str) -> tuple[float, float, float | None, subprocess.CompletedProcess]:
+    """Wall seconds, CPU seconds (the process and its parse workers), the main process's peak
+    resident memory in MB (by GNU time, when installed) and the result."""
+    env = {**os.environ, "NO_PROXY": "127.0.0.0/8,127.0.0.1", "no_proxy": "127.0.0.0/8,127.0.0.1"}
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "ALL_PROXY", "all_proxy"):
+        env.pop(name, None)
+    timer = ["/usr/bin/time", "-f", "peak-kb %M"] if Path("/usr/bin/time").exists() else []
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    result = subprocess.run([*timer, *NEWSCLI, "--db", str(db), *args], capture_output=True, text=True,
+                            env=env)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    peaks = [line.split()[1] for line in result.stderr.splitlines() if line.startswith("peak-kb ")]
+    return wall, cpu, (int(peaks[-1]) / 1024 if peaks else None), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--feeds", type=int, default=20)
+    parser.add_argument("--entries", type=int, default=50)
+    parser.add_argument("--latency", type=float, default=0.05)
+    parser.add_argument("--port", type=int, default=18931)
+    args = parser.parse_args()
+    servers = [serve(h, args.port, args.entries, args.latency) for h in range(1, args.feeds + 1)]
+    per_host = 2  # newscli.fetch.Settings.per_host
+    floor = args.entries * args.latency / per_host
+    figures: dict[str, object] = {"feeds": args.feeds, "entries": args.entries, "latency_s": args.latency,
+                                  "floor_s": round(floor, 2), "cores": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "archive.db"
+        for h in range(1, args.feeds + 1):
+            *_, added = run(db, "feeds", "add", f"http://127.0.0.{h}:{args.port}/feed.xml")
+            assert added.returncode == 0, added.stderr
+        for n in range(20):
+            run(db, "alerts", "add", f"watch{n}", WORDS[n])
+        wall, cpu, peak, first = run(db, "feeds", "update", "--format", "json")
+        reports = json.loads(first.stdout or "[]")
+        figures.update(first_update_s=round(wall, 2), first_update_cpu_s=round(cpu, 2),
+                       first_update_peak_mb=peak and round(peak, 1),
+                       ratio_to_floor=round(wall / floor, 2), exit_code=first.returncode,
+                       new=sum(r["new"] for r in reports), failed=sum(r["failed"] for r in reports))
+        wall, _, peak, second = run(db, "feeds", "update", "--format", "json")
+        figures.update(second_update_s=round(wall, 2), second_update_peak_mb=peak and round(peak, 1),
+                       second_new=sum(r["new"] for r in json.loads(second.stdout or "[]")))
+        wall, *_, checked = run(db, "alerts", "check", "--format", "jsonl")
+        figures.update(alerts_check_s=round(wall, 2), alert_matches=len(checked.stdout.splitlines()))
+    for server in servers:
+        server.shutdown()
+    print(json.dumps(figures, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,366 @@
+"""A polite HTTP fetcher for pages and feeds, on httpx; never prints.
+
+Polite: a User-Agent that names newscli, at most `per_host` requests at a time to one host and
+`total` overall, robots.txt honoured for pages, conditional requests (ETag, Last-Modified) so an
+unchanged feed costs one 304, and retries with backoff on 429 and 503 that honour Retry-After.
+Robust: connect and read timeouts and a deadline for the whole body, a size cap on the decoded
+body (a gzip bomb stops at the cap), a few redirects at most (a loop is an error), only
+http and https, and only the content types asked for. Proxies come from the environment
+(HTTP_PROXY, HTTPS_PROXY, NO_PROXY) as httpx reads them.
+
+httpx is imported when a Fetcher is made: commands that never fetch do not pay for it.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from newscli import __version__
+from newscli.errors import NewscliError
+
+USER_AGENT = f"newscli/{__version__} (+https://pypi.org/project/newscli/; a personal news archive)"
+ROBOTS_AGENT = "newscli"  # the token robots.txt rules name
+PAGE_TYPES = ("text/html", "application/xhtml+xml")
+FEED_TYPES = (
+    "application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+    "text/xml", "application/feed+json", "application/json", "text/html", "text/plain",
+    "application/x-rss+xml", "application/octet-stream",
+)
+ROBOTS_TYPES = ("text/plain",)
+RETRY_STATUSES = (429, 503)
+_DONE = object()  # the end of fetch_all's results
+ROBOTS_MAX_SIZE = 512 * 1024
+
+
+class FetchError(NewscliError):
+    """A URL that could not be had, with the reason in words (HTTP 404, timeout, robots ...)."""
+
+
+@dataclass
+class Fetched:
+    """What a GET returned: the final URL after redirects, the status, the body and validators."""
+
+    url: str  # the URL asked for
+    final_url: str
+    status: int
+    content: bytes = b""
+    content_type: str = ""
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+@dataclass
+class Settings:
+    """How politely and how patiently to fetch."""
+
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    deadline: float = 60.0  # for one whole response, however slowly it trickles in
+    max_size: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    per_host: int = 2
+    total: int = 16
+    buffer: int = 64  # results fetched ahead of the caller
+    retries: int = 3
+    backoff: float = 1.0  # seconds before the first retry; doubled for each next one
+    max_retry_after: float = 120.0  # a server asking to wait longer is reported, not waited for
+    robots: bool = True
+    user_agent: str = USER_AGENT
+
+
+def is_url(text: str) -> bool:
+    """An http or https URL (what `import` fetches rather than opens as a file)."""
+    return text.lower().startswith(("http://", "https://"))
+
+
+class Fetcher:
+    """Fetches pages and feeds politely; thread-safe, and meant to be shared by all requests."""
+
+    def __init__(self, settings: Settings | None = None, *, transport: Any = None,
+                 sleep: Callable[[float], None] = time.sleep):
+        import httpx
+
+        self.settings = settings or Settings()
+        self.sleep = sleep
+        s = self.settings
+        self.client = httpx.Client(
+            timeout=httpx.Timeout(s.read_timeout, connect=s.connect_timeout),
+            follow_redirects=True,
+            max_redirects=s.max_redirects,
+            headers={"User-Agent": s.user_agent, "Accept-Encoding": "gzip, deflate"},
+            limits=httpx.Limits(max_connections=s.total, max_keepalive_connections=s.total),
+            trust_env=True,
+            transport=transport,
+        )
+        self._lock = threading.Lock()
+        self._hosts: dict[str, threading.Semaphore] = {}
+        self._overall = threading.Semaphore(s.total)
+        self._robots: dict[str, Any] = {}
+        self._robots_locks: dict[str, threading.Lock] = {}
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.client.close()
+
+    def fetch_page(self, url: str) -> Fetched:
+        """A web page (HTML or XHTML), if robots.txt allows it."""
+        check_scheme(url)
+        if self.settings.robots and not self.allowed(url):
+            raise FetchError("robots.txt disallows it")
+        return self.get(url, PAGE_TYPES, self.settings.max_size)
+
+    def fetch_feed(self, url: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """A feed, asked for only if it changed since the validators given (304 if not)."""
+        return self.get(url, FEED_TYPES, self.settings.max_size, etag=etag, last_modified=last_modified)
+
+    def fetch_pages(self, urls: Iterable[tuple[Any, str]]) -> Iterator[tuple[Any, Fetched | FetchError]]:
+        """(key, page or error) for each (key, URL), as they arrive, a bounded number in flight."""
+        yield from self.fetch_all(((key, url, self.fetch_page, ()) for key, url in urls))
+
+    def fetch_all(
+        self, jobs: Iterable[tuple[Any, str, Callable[..., Fetched], tuple[Any, ...]]]
+    ) -> Iterator[tuple[Any, Fetched | FetchError]]:
+        """Run (key, url, fetch function, extra args) jobs on a pool of threads, hosts taking turns.
+
+        The fetching goes on in a thread of its own while the caller works on what came back
+        (parses, saves), up to `buffer` results ahead: memory stays flat however many URLs
+        there are. Each host's limit is kept by fetch itself.
+        """
+        ordered = _hosts_in_turn(list(jobs))
+        results: queue.Queue[Any] = queue.Queue(maxsize=self.settings.buffer)
+        stop = threading.Event()
+
+        def put(item: Any) -> None:
+            while not stop.is_set():
+                try:
+                    results.put(item, timeout=0.1)
+                    return
+                except queue.Full:
+                    continue
+
+        def produce() -> None:
+            try:
+                self._run_jobs(ordered, put, stop)
+            finally:
+                put(_DONE)
+
+        thread = threading.Thread(target=produce, name="newscli-fetch-queue", daemon=True)
+        thread.start()
+        try:
+            while (item := results.get()) is not _DONE:
+                yield item
+        finally:
+            stop.set()
+            thread.join()
+
+    def _run_jobs(self, ordered: list[Any], put: Callable[[Any], None], stop: threading.Event) -> None:
+        window = 2 * self.settings.total  # submitted and not back yet
+        with ThreadPoolExecutor(self.settings.total, thread_name_prefix="newscli-fetch") as pool:
+            pending: dict[Future[Fetched], Any] = {}
+            for key, url, function, args in ordered:
+                if stop.is_set():
+                    break
+                pending[pool.submit(function, url, *args)] = key
+                while len(pending) >= window:
+                    for item in _collect(pending, wait(pending, return_when=FIRST_COMPLETED).done):
+                        put(item)
+            while pending:
+                for item in _collect(pending, wait(pending, return_when=FIRST_COMPLETED).done):
+                    put(item)
+
+    def get(self, url: str, types: tuple[str, ...], max_size: int, *,
+            etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """GET with the host's and the overall limit, retrying 429 and 503."""
+        check_scheme(url)
+        headers = {"Accept": ", ".join(types) + ", */*;q=0.1"}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        attempt = 0
+        while True:
+            with self._host_slot(url), self._overall:
+                result = self._get_once(url, headers, types, max_size)
+            if isinstance(result, Fetched):
+                return result
+            status, retry_after = result
+            if attempt >= self.settings.retries:
+                raise FetchError(f"HTTP {status}, still after {attempt + 1} tries")
+            wait_for = self.settings.backoff * 2 ** attempt if retry_after is None else retry_after
+            if wait_for > self.settings.max_retry_after:
+                raise FetchError(f"HTTP {status}, asked to retry after {wait_for:.0f} s")
+            self.sleep(wait_for)
+            attempt += 1
+
+    def _get_once(self, url: str, headers: dict[str, str], types: tuple[str, ...],
+                  max_size: int) -> Fetched | tuple[int, float | None]:
+        """One GET: the response, or (status, Retry-After seconds) for a status worth retrying."""
+        import httpx
+
+        started = time.monotonic()
+        try:
+            with self.client.stream("GET", url, headers=headers) as response:
+                if response.status_code in RETRY_STATUSES:
+                    return response.status_code, retry_after(response.headers.get("Retry-After"))
+                fetched = _start(url, response)
+                if response.status_code == 304:
+                    return fetched
+                if response.status_code >= 400:
+                    raise FetchError(f"HTTP {response.status_code}")
+                if response.status_code != 200:
+                    raise FetchError(f"HTTP {response.status_code} (no page to read)")
+                _check_type(fetched.content_type, types)
+                _check_length(response.headers.get("Content-Length"), max_size)
+                fetched.content = self._read(response, max_size, started)
+                return fetched
+        except httpx.TooManyRedirects:
+            raise FetchError(f"more than {self.settings.max_redirects} redirects (or a redirect loop)"
+                             ) from None
+        except httpx.TimeoutException:
+            raise FetchError("timeout") from None
+        except httpx.UnsupportedProtocol:
+            raise FetchError("redirected to a URL that is not http or https") from None
+        except httpx.DecodingError:
+            raise FetchError("the compressed body is corrupt") from None
+        except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError,
+                httpx.WriteError, httpx.ProxyError) as exc:
+            raise FetchError(_connection_reason(exc)) from None
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"not a valid URL ({exc})") from None
+
+    def _read(self, response: Any, max_size: int, started: float) -> bytes:
+        """The decoded body, stopping at max_size and at the deadline."""
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > max_size:
+                raise FetchError(f"larger than the {max_size:,}-byte limit")
+            if time.monotonic() - started > self.settings.deadline:
+                raise FetchError(f"timeout (still arriving after {self.settings.deadline:.0f} s)")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _host_slot(self, url: str) -> threading.Semaphore:
+        host = urlsplit(url).netloc.lower()
+        with self._lock:
+            if host not in self._hosts:
+                self._hosts[host] = threading.Semaphore(self.settings.per_host)
+            return self._hosts[host]
+
+    def allowed(self, url: str) -> bool:
+        """Whether the site's robots.txt lets newscli fetch the URL (read once per site)."""
+        parts = urlsplit(url)
+        site = f"{parts.scheme}://{parts.netloc}".lower()
+        with self._lock:
+            lock = self._robots_locks.setdefault(site, threading.Lock())
+        with lock:
+            if site not in self._robots:
+                self._robots[site] = self._read_robots(site)
+        rules = self._robots[site]
+        return rules is None or bool(rules.can_fetch(ROBOTS_AGENT, url))
+
+    def _read_robots(self, site: str) -> Any:
+        """The site's rules; None (all allowed) when it has none or they cannot be had.
+
+        As urllib.robotparser reads them: 401 and 403 forbid everything, other errors allow it.
+        """
+        from urllib.robotparser import RobotFileParser
+
+        rules = RobotFileParser(f"{site}/robots.txt")
+        try:
+            fetched = self.get(f"{site}/robots.txt", ROBOTS_TYPES + ("*/*",), ROBOTS_MAX_SIZE)
+        except FetchError as exc:
+            if str(exc) in ("HTTP 401", "HTTP 403"):
+                rules.disallow_all = True
+                return rules
+            return None
+        rules.parse(fetched.content.decode("utf-8", "replace").splitlines())
+        return rules
+
+
+def check_scheme(url: str) -> None:
+    if not is_url(url):
+        raise FetchError("only http and https URLs are fetched")
+
+
+def retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds: a number of seconds or an HTTP date; None if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _start(url: str, response: Any) -> Fetched:
+    content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    return Fetched(url, str(response.url), response.status_code, content_type=content_type,
+                   etag=response.headers.get("ETag"), last_modified=response.headers.get("Last-Modified"))
+
+
+def _check_type(content_type: str, types: tuple[str, ...]) -> None:
+    """A missing type is let through (the parser decides); a type not asked for is refused."""
+    if content_type and "*/*" not in types and content_type not in types:
+        raise FetchError(f"not a page or feed (Content-Type {content_type})")
+
+
+def _check_length(value: str | None, max_size: int) -> None:
+    if value and value.strip().isdigit() and int(value) > max_size:
+        raise FetchError(f"larger than the {max_size:,}-byte limit (Content-Length {int(value):,})")
+
+
+def _connection_reason(exc: Exception) -> str:
+    text = str(exc) or type(exc).__name__
+    if "SSL" in text or "certificate" in text.lower() or "TLS" in text:
+        return f"TLS: {text}"
+    return f"connection failed: {text}"
+
+
+def _hosts_in_turn(jobs: list[Any]) -> list[Any]:
+    """The jobs reordered so hosts take turns: a run of one host's URLs would hold every thread
+    waiting on that host's limit while the others idle."""
+    by_host: dict[str, list[Any]] = {}
+    for job in jobs:
+        by_host.setdefault(urlsplit(job[1]).netloc.lower(), []).append(job)
+    queues = list(by_host.values())
+    ordered = []
+    for turn in range(max((len(q) for q in queues), default=0)):
+        ordered.extend(q[turn] for q in queues if turn < len(q))
+    return ordered
+
+
+def _collect(pending: dict[Future[Fetched], Any], done: set[Future[Fetched]]
+             ) -> Iterator[tuple[Any, Fetched | FetchError]]:
+    for future in done:
+        key = pending.pop(future)
+        try:
+            yield key, future.result()
+        except FetchError as exc:
+            yield key, exc

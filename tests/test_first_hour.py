@@ -409,3 +409,49 @@ def test_scores_read_the_same_way_for_every_query(samples):
     full = samples.json("search", "the")
     assert [h["score"] for h in paged] == [h["score"] for h in full[2:4]]
     assert "e-0" not in samples("search", "the", "--format", "tsv").stdout
+
+
+# -- 19. a source given as a domain takes the outlet's name ------------------------------------------
+
+
+def test_the_news_please_sample_counts_under_its_outlet(samples, db):
+    sources = {row["key"]: row["count"] for row in samples.json("stats", "--by", "source")}
+    assert "eastholmledger.example" not in sources
+    assert sources["The Eastholm Ledger"] == 5
+    hits = samples.json("search", "construction base", "source:\"The Eastholm Ledger\"")
+    assert hits[0]["slug"] == "harbourton-chosen-as-construction-base-for-skerrow-bank-wind-farm"
+    again = samples("import", str(SAMPLES / "scraper-newsplease-wind.json"))
+    assert "1 unchanged" in again.stderr
+
+
+def test_a_domain_source_arriving_first_is_renamed_when_the_outlet_arrives(cli, tmp_path):
+    scraped = json.dumps({"title": "Quay Works", "maintext": "Work on the quay began today.",
+                          "source_domain": "www.quaynews.example",
+                          "url": "https://www.quaynews.example/a"})
+    cli("import", str(write(tmp_path, "a.json", scraped)))
+    assert [r["key"] for r in cli.json("stats", "--by", "source")] == ["quaynews.example"]
+    named = cli("import", str(write(tmp_path, "b.md", "---\ntitle: Harbour Dues\nsource: Quay "
+                                    "News\n---\nDues rise in May.\n")))
+    assert "source quaynews.example taken as Quay News (1 article)" in named.stderr
+    assert [r["key"] for r in cli.json("stats", "--by", "source")] == ["Quay News"]
+
+
+@pytest.mark.parametrize("domain, names, on_host, name", [
+    ("eastholmledger.example", ["Coastal Herald", "The Eastholm Ledger"], [], "The Eastholm Ledger"),
+    ("www.bbc.co.uk", ["BBC"], [], "BBC"),
+    ("news.example", ["Coastal Herald"], ["news.example", "Daily Tide"], "Daily Tide"),
+    ("unknown.example", ["Coastal Herald"], [], None),
+])
+def test_outlet_name(domain, names, on_host, name):
+    from newscli.outlets import outlet_name
+
+    assert outlet_name(domain, names, on_host) == name
+
+
+@pytest.mark.parametrize("source, domain", [("eastholmledger.example", True),
+                                            ("www.bbc.co.uk", True), ("The Eastholm Ledger", False),
+                                            ("St. Ives Times", False), ("Wire", False)])
+def test_is_domain(source, domain):
+    from newscli.outlets import is_domain
+
+    assert is_domain(source) is domain

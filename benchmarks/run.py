@@ -309,6 +309,7 @@ class Suite:
             self.startup()
         if "search" in groups:
             self.search()
+            self.long_queries()
         if "read" in groups:
             self.read_side()
         if "insight" in groups:
@@ -449,6 +450,15 @@ class Suite:
                 self.add(Row("search", name, mine, grep, "rg -l -w", ratio, "<= 0.35x",
                              ratio <= 0.35, "", [shell(rg)]))
 
+    def long_queries(self) -> None:
+        """Queries of 10,000 characters (issue: query cost grew faster than their length)."""
+        medium = self.manifest["terms"]["medium"]
+        for name, joiner in (("one word repeated", " "), ("x OR x ... repeated", " OR ")):
+            text = joiner.join([medium] * (10_000 // (len(medium) + len(joiner))))
+            self.simple("search", f"search 10,000 chars: {name}",
+                        ["search", text[:10_000].rsplit(" ", 1)[0], "--limit", "20"],
+                        ("--limit",), "< 1 s", 1.0)
+
     # read side and insights ---------------------------------------------------------------------
 
     def read_side(self) -> None:
@@ -471,6 +481,16 @@ class Suite:
     def insights(self) -> None:
         self.simple("insight", "stats --by month", ["stats", "--by", "month"], ("--by",), "< 1 s",
                     1.0)
+        terms, expected = self.manifest["terms"], self.manifest["expected"]
+        common, medium = terms["common"], terms["medium"]
+        # The common term is in one article in twenty: 5,000 of 100,000.
+        hits = f"{expected[common]:,} of {self.n:,}"
+        self.simple("insight", f"stats QUERY --by month, shares ({hits})",
+                    ["stats", common, "--by", "month"], ("--by",), "< 1 s", 1.0)
+        self.simple("insight", "compare 2 queries --by month",
+                    ["compare", common, medium, "--by", "month"], ("--by",), "< 1 s", 1.0)
+        self.simple("insight", f"keywords QUERY ({hits})", ["keywords", common], ("--limit",),
+                    "< 1 s", 1.0)
         self.simple("insight", "related SLUG", ["related", self.sample_slug], (), "< 1 s", 1.0)
         self.simple("insight", "dupes", ["dupes"], (), "< 30 s", 30.0, runs=1)
 

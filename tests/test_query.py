@@ -160,8 +160,9 @@ def test_tokens_name_their_parts():
 
 
 def test_long_queries_are_read():
-    words = " ".join(f"w{i}" for i in range(1000))
-    assert parse_query(words).match.count(" AND ") == 999
+    words = " ".join(f"w{i}" for i in range(32))  # the limit: see test_hostile_data.py
+    assert parse_query(words).match.count(" AND ") == 31
+    assert parse_query(" ".join(f"w{i % 32}" for i in range(1000))).match.count(" AND ") == 31
     assert parse_query("NOT " * 2000 + "x").match == '"x"'
     assert parse_query("a" * 5000).match == '"' + "a" * 5000 + '"'
 

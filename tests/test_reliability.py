@@ -367,8 +367,9 @@ def test_disk_full_names_the_archive_and_keeps_what_was_stored(tmp_path, monkeyp
     store.conn.execute(f"PRAGMA max_page_count = {pages + 2}")  # the disk is now "full"
     make_corpus(tmp_path / "more", 200, words=300)
     monkeypatch.setattr(importer, "BATCH_SIZE", 50)
-    with pytest.raises(DatabaseError, match="full"):
-        import_paths(store, [str(tmp_path / "more")])
+    report = import_paths(store, [str(tmp_path / "more")])
+    assert report.stopped and "full" in report.stopped and str(db) in report.stopped
+    assert report.imported == 0 and report.not_stored == 50
     assert [r["title"] for r in store.iter_articles()][-1] == "Stored first"
     store.close()
     integrity(db)

@@ -28,6 +28,8 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "dupes": ("insight", "dupes_command", QUERY_CONTEXT),
     "related": ("insight", "related_command", None),
     "stats": ("insight", "stats_command", QUERY_CONTEXT),
+    "compare": ("insight", "compare_command", None),
+    "keywords": ("insight", "keywords_command", QUERY_CONTEXT),
     "tag": ("curation", "tag_command", None),
     "tags": ("curation", "tags_command", None),
     "rm": ("curation", "rm_command", None),
@@ -104,6 +106,10 @@ class _Group(TyperGroup):
             # grep, not the failure Typer reports for a closed pipe.
             _silence_stdout()
             raise typer.Exit(0) from None
+        except OSError as exc:
+            raise _output_failed(exc) from None
+        except UnicodeError as exc:
+            raise _not_unicode(exc) from None
 
 
 def usage_error_line(exc: Any) -> str:
@@ -197,7 +203,7 @@ def root(
 
 
 def main() -> None:
-    """Console entry point: quiet on a closed pipe, 130 on Ctrl-C."""
+    """Console entry point: quiet on a closed pipe, 130 on Ctrl-C, 1 when stdout fails."""
     try:
         app(prog_name="newscli")
     except KeyboardInterrupt:
@@ -205,14 +211,54 @@ def main() -> None:
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(0)
+    except OSError as exc:
+        sys.exit(_output_failed(exc).exit_code)
     finally:
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _silence_stdout()
+        _flush_stdout()
+
+
+def _flush_stdout() -> None:
+    """What is left in stdout's buffer written now, where a failure can still be reported."""
+    try:
+        sys.stdout.flush()
+    except ValueError:
+        pass  # closed already, by a writer that wrapped its buffer (the error was reported then)
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as exc:
+        sys.exit(_output_failed(exc).exit_code)
+
+
+def _output_failed(exc: OSError) -> typer.Exit:
+    """An error writing stdout (`> /dev/full`): one line on stderr and exit 1, no traceback.
+
+    Errors about files carry their name; a write to stdout has none.
+    """
+    from newscli.errors import os_reason
+    from newscli.render import error
+
+    reason = os_reason(exc)
+    error(f"cannot write the output: {reason}" if exc.filename is None else
+          f"{exc.filename}: {reason}")
+    _silence_stdout()
+    return typer.Exit(1)
+
+
+def _not_unicode(exc: UnicodeError) -> typer.Exit:
+    """Text that is no valid Unicode (a file name's bytes that are not UTF-8) where only text
+    can go: one line and exit 1. Arguments are decoded before (commands.plain_values)."""
+    from newscli.render import error
+
+    error(f"cannot handle text that is not valid UTF-8 ({exc.reason}); "
+          "use UTF-8 file names and a UTF-8 terminal")
+    return typer.Exit(1)
 
 
 def _silence_stdout() -> None:
-    # The reader went away (`newscli list | head`): drop what is left, without a traceback.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    # The reader went away (`newscli list | head`), or stdout failed: drop what is left,
+    # without a traceback.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout has no file descriptor (a test runner's): nothing is left to flush

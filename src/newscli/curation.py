@@ -22,21 +22,35 @@ if TYPE_CHECKING:
     from newscli.store import Store
 
 
-def resolve_all(store: Store, refs: list[str]) -> list[dict[str, Any]]:
-    """Every article named, each once, in the order given; NotFound before anything changes."""
+def resolve_all(store: Store, refs: list[str], *, exact: bool = False) -> list[dict[str, Any]]:
+    """Every article named, each once, in the order given; NotFound before anything changes.
+
+    exact: whole slugs, ids as id:N and file names only, for a command that destroys.
+    """
     articles: dict[int, dict[str, Any]] = {}
     for ref in refs:
-        article = store.resolve(ref)
+        article = store.resolve(ref, exact=exact)
         articles.setdefault(article["id"], article)
     return list(articles.values())
 
 
 def clean_tags(tags: list[str]) -> list[str]:
-    """Tags as given, trimmed; an empty one is a mistake worth saying."""
+    """Tags as given, trimmed; an empty one, one with `;` or one too long is refused."""
     cleaned = [" ".join(tag.split()) for tag in tags]
     if any(not tag for tag in cleaned):
         raise NewscliError("a tag cannot be empty")
+    check_tags(cleaned)
     return cleaned
+
+
+def check_tags(tags: list[str], prefix: str = "") -> None:
+    """Refuse, with the reason, a tag that breaks the rules of models.tag_problem."""
+    from newscli.models import tag_problem
+
+    for tag in tags:
+        problem = tag_problem(tag)
+        if problem:
+            raise NewscliError(prefix + problem)
 
 
 def retag(tags: list[str], add: list[str], remove: list[str]) -> list[str]:
@@ -98,6 +112,7 @@ def apply_edit(store: Store, article: dict[str, Any], text: str) -> dict[str, An
     except ParseError as exc:
         raise ParseError(f"the edit was not saved: {exc}") from None
     edited.path = article["path"]
+    check_tags(edited.tags, "the edit was not saved: ")
     slug = make_slug(edited) if edited.slug else article["slug"]
     _check_free(store, article, slug, edited.sha256)
     if slug == article["slug"] and stored.stored_matches(article, edited):
@@ -139,6 +154,7 @@ def archive_info(store: Store) -> dict[str, Any]:
         "path": str(path.resolve()) if path else None,
         "size": _size(path) if path else None,
         "schema_version": store.schema_version,
+        "read_only": store.read_only,
         "articles": summary["articles"],
         "sources": summary["sources"],
         "tags": summary["tags"],
@@ -166,6 +182,13 @@ def _database_check(store: Store) -> Check:
 
 
 def _index_check(store: Store) -> Check:
+    if store.read_only:  # FTS5's own check is a write; count what can be counted instead
+        if health.index_rows_match(store.conn):
+            return Check("search index", True, "one entry per article (the full check needs "
+                                               "write access: the archive is read-only)")
+        return Check("search index", False, "its entries and the articles differ in number; "
+                     "make the archive writable, then rebuild it with: sqlite-utils rebuild-fts "
+                     f"{store.path} articles")
     try:
         health.check_search_index(store.conn)
     except sqlite3.DatabaseError as exc:

@@ -10,6 +10,7 @@ import io
 import os
 import re
 import secrets
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class Request:
     directory: Path | None = None
     force: bool = False
     excel: bool = False
+    raw_cells: bool = False  # CSV cells as stored, formulas and all
 
 
 @dataclass
@@ -70,6 +72,10 @@ def export(store: Store, request: Request, stream: BinaryIO, progress: Progress 
         if request.directory is not None:
             write_markdown_dir(store, selection, request.directory, request.force, counted)
             return Result(total, str(request.directory))
+        if request.output is not None and _is_device(request.output):
+            with device_file(request.output) as handle:
+                write_format(store, request, handle, counted)
+            return Result(total, str(request.output))
         if request.output is not None:
             _check_target(store, request.output, request.force)
             with atomic_file(request.output, durable=True) as handle:
@@ -118,7 +124,7 @@ def write_format(store: Store, request: Request, handle: BinaryIO, advance: Call
         elif request.format == "json":
             formats.write_json(records, out)
         elif request.format == "csv":
-            formats.write_delimited(records, out, ALL_FIELDS)
+            formats.write_delimited(records, out, ALL_FIELDS, raw_cells=request.raw_cells)
         elif request.format == "markdown":
             write_markdown_document(records, out)
         elif request.format == "html":
@@ -254,6 +260,31 @@ def _check_free(paths: Iterable[Path], force: bool) -> None:
             "files already exist", "them")
         raise ExportError(f"{len(taken)} {noun}: {shown}{more}; add --force to overwrite "
                           f"{them} (nothing was written)")
+
+
+def _is_device(path: Path) -> bool:
+    """True for a character device or FIFO (/dev/null, a named pipe): written into, as the shell
+    does, never replaced by a file. Any other kind that is not a regular file is refused."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+        return True
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise ExportError(f"{path} is neither a file, a character device nor a FIFO; "
+                          "nothing was written")
+    return False
+
+
+@contextmanager
+def device_file(path: Path) -> Iterator[BinaryIO]:
+    """A character device or FIFO opened for writing into; --force never unlinks it."""
+    try:
+        with open(path, "wb") as handle:
+            yield handle
+    except OSError as exc:
+        raise ExportError(f"cannot write {path}: {os_reason(exc)}") from None
 
 
 @contextmanager

@@ -10,6 +10,7 @@ import typer
 from newscli.commands import open_store
 from newscli.commands.options import (
     AuthorOption,
+    RawCellsOption,
     SinceOption,
     SourceOption,
     TagOption,
@@ -29,7 +30,7 @@ from newscli.commands.output import (
 from newscli.commands.output import SummariesFormatOption as FormatOption
 
 SlugsArgument = Annotated[
-    list[str], typer.Argument(metavar="SLUG...", help="Slugs, numeric ids or unique prefixes.")
+    list[str], typer.Argument(metavar="SLUG...", help="Slugs, id:N, file names or slug prefixes.")
 ]
 
 
@@ -65,6 +66,7 @@ def tags_command(
     limit: LimitOption = None,
     offset: OffsetOption = 0,
     fmt: FormatOption = None,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """List tags with how many articles have each, most used first."""
     from newscli.commands.output import TABLE_LIMIT, page_footer
@@ -77,7 +79,8 @@ def tags_command(
     table = SUMMARIES.chosen(fmt) is OutputFormat.table
     shown = counts[offset:][: TABLE_LIMIT if table and limit is None else limit]
     rows = [{"tag": row["key"], "count": row["count"]} for row in shown]
-    emit(rows, fmt, SUMMARIES, ("tag", "count"), table=lambda _: print_counts(shown, "tag"))
+    emit(rows, fmt, SUMMARIES, ("tag", "count"), table=lambda _: print_counts(shown, "tag"),
+         raw_cells=raw_cells)
     if not counts:
         nothing_found("no tags")
     if table and len(shown) < len(counts):
@@ -86,7 +89,8 @@ def tags_command(
 
 def rm_command(
     ctx: typer.Context,
-    refs: SlugsArgument,
+    refs: Annotated[list[str], typer.Argument(
+        metavar="SLUG...", help="Whole slugs, or ids written id:N (rm never guesses).")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
 ) -> None:
     """Remove articles from the archive (and from its search index)."""
@@ -94,7 +98,7 @@ def rm_command(
     from newscli.render import clean, is_terminal, say
 
     store = open_store(ctx)
-    articles = resolve_all(store, refs)
+    articles = resolve_all(store, refs, exact=True)
     if not yes:
         if not is_terminal(sys.stdin):
             from newscli.errors import UsageError
@@ -111,7 +115,7 @@ def rm_command(
 
 def edit_command(
     ctx: typer.Context,
-    ref: Annotated[str, typer.Argument(metavar="SLUG", help="Slug, numeric id or unique prefix.")],
+    ref: Annotated[str, typer.Argument(metavar="SLUG", help="Slug, id:N, file name or unique slug prefix.")],
 ) -> None:
     """Edit an article as Markdown with front matter in $VISUAL or $EDITOR."""
     from newscli.curation import apply_edit, as_markdown
@@ -155,9 +159,10 @@ def info_command(
 def _print_path(ctx: typer.Context) -> None:
     """Where the archive is, or will be once something is imported (nothing is created)."""
     from newscli.commands import archive_path
+    from newscli.commands.output import data_stream
     from newscli.render import say
 
     path = archive_path(ctx).resolve()
-    print(path)
+    data_stream(sys.stdout).write(f"{path}\n")  # a terminal obeys no escape in a path
     if not path.exists():
         say("no archive there yet: newscli import PATH creates it")

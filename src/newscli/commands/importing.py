@@ -70,7 +70,7 @@ def import_command(
         globs=globs,
         excludes=excludes,
         source=source,
-        tags=tuple(t.strip() for t in tag or () if t.strip()),
+        tags=_checked_tags(tag),
         dry_run=dry_run,
         max_size=parse_size(max_size),
     )
@@ -79,8 +79,19 @@ def import_command(
     _print_report(report, report_format, quiet, dry_run)
     if report.interrupted:
         raise typer.Exit(130)
-    if report.failed:
+    if report.failed or report.stopped:
         raise typer.Exit(1)
+
+
+def _checked_tags(tags: list[str] | None) -> tuple[str, ...]:
+    """--tag values, trimmed; one that cannot be a tag is a usage error."""
+    from newscli.models import tag_problem
+
+    for tag in tags or ():
+        problem = tag_problem(tag.strip())
+        if problem:
+            raise typer.BadParameter(problem, param_hint="'--tag'")
+    return tuple(t.strip() for t in tags or () if t.strip())
 
 
 @contextmanager
@@ -177,14 +188,19 @@ def _print_report(report: Any, fmt: ReportFormat, quiet: bool, dry_run: bool) ->
     for failure in report.failures:
         say(f"failed: {clean(failure.path, one_line=True)}: {clean(failure.error, one_line=True)}")
     if fmt is ReportFormat.json:
-        import json
+        from newscli.formats import to_json_line
 
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
+        print(to_json_line(report.as_dict()))
     elif not quiet:
         prefix = "dry run, nothing written: " if dry_run else ""
         say(prefix + report_counts(report))
     if report.interrupted:
         say("interrupted: the articles counted above are stored; run the import again to finish")
+    if report.stopped:
+        say(f"stopped: {clean(report.stopped, one_line=True)}")
+        say(f"not stored: the {report.not_stored:,} articles being written when it stopped, and "
+            "every file after them; the articles counted above are stored. Make room and run "
+            "the same import again to finish (what is stored is skipped)")
 
 
 def report_counts(report: Any) -> str:

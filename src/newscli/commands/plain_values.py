@@ -24,6 +24,10 @@ except ImportError:  # pragma: no cover
 
 _INTEGER = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+# Text parameters that name files: their bytes are the file's name, whatever the encoding.
+FILE_NAME_PARAMETERS = frozenset({"paths", "glob"})
+# What Python makes of an argument's byte that is not UTF-8 (PEP 383: surrogateescape).
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 # Returned by the converters below for a value they leave to Typer's own (pydantic) conversion.
 _FOR_TYPER = object()
 
@@ -123,6 +127,8 @@ def _plain(annotation: Any, value: Any, info: Any, param: Any, ctx: Any) -> Any:
             return None
         inner = [a for a in get_args(annotation) if a is not type(None)]
         return _plain(inner[0], value, info, param, ctx) if len(inner) == 1 else _FOR_TYPER
+    if annotation is str and isinstance(value, str) and param.name not in FILE_NAME_PARAMETERS:
+        return as_the_shell_meant(value)
     if annotation in (str, bool):
         return value if isinstance(value, annotation) else _FOR_TYPER
     if annotation in (int, float):
@@ -135,6 +141,16 @@ def _plain(annotation: Any, value: Any, info: Any, param: Any, ctx: Any) -> Any:
         # Typer's own checks (exists, dir_okay ...); given a Path it never calls pydantic.
         return coerce_cli_path(annotation(value), info, path_type=annotation, param=param, ctx=ctx)
     return _FOR_TYPER
+
+
+def as_the_shell_meant(value: str) -> str:
+    """An argument with bytes that are not UTF-8 - what a Latin-1 terminal sends for `café` -
+    read as that terminal meant them: its UTF-8 runs kept, each other byte as cp1252."""
+    if not _NOT_UTF8.search(value):
+        return value
+    from newscli.parsing.decode import as_cp1252
+
+    return _NOT_UTF8.sub(lambda m: as_cp1252(bytes([ord(m.group()) - 0xDC00])), value)
 
 
 def _choice(choices: list[Any], value: Any, info: Any, ctx: Any) -> Any:

@@ -9,6 +9,7 @@ import typer
 from newscli.commands import open_store
 from newscli.commands.options import (
     AuthorOption,
+    RawCellsOption,
     SinceOption,
     SourceOption,
     TagOption,
@@ -61,6 +62,7 @@ def list_command(
     limit: LimitOption = None,
     offset: OffsetOption = 0,
     fmt: FormatOption = None,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """List articles, newest first (undated last)."""
     from newscli.models import LIST_FIELDS
@@ -76,7 +78,7 @@ def list_command(
     )
     if table:
         rows = list_cells(rows)
-    shown = emit(rows, fmt, ARTICLES, LIST_FIELDS,
+    shown = emit(rows, fmt, ARTICLES, LIST_FIELDS, raw_cells=raw_cells,
                  table=lambda cells: print_table(cells, ("date", "source", "title", "slug")))
     total = store.count(filters) if table or not shown else shown
     if table or not total:
@@ -116,6 +118,7 @@ def search_command(
     limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many.")] = 20,
     offset: OffsetOption = 0,
     fmt: FormatOption = None,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """Full-text search, best matches first; exit 1 when nothing matches (like grep).
 
@@ -138,7 +141,8 @@ def search_command(
     if ARTICLES.chosen(fmt) is OutputFormat.table:
         hits = search_cells(hits, offset)
     shown = emit(hits, fmt, ARTICLES, (*LIST_FIELDS, "score", "snippet"),
-                 table=lambda cells: print_table(cells, ("rank", "result"), header=False))
+                 table=lambda cells: print_table(cells, ("rank", "result"), header=False),
+                 raw_cells=raw_cells)
     total = search.count(store, query) if shown or offset else 0
     _report_hits(store, query, options, text, shown, offset, total)
     if total == 0:
@@ -179,7 +183,7 @@ def _matches(count: int) -> str:
 def show_command(
     ctx: typer.Context,
     ref: Annotated[
-        str, typer.Argument(metavar="SLUG", help="Slug, numeric id or unique slug prefix.")
+        str, typer.Argument(metavar="SLUG", help="Slug, id:N, file name or unique slug prefix.")
     ],
     fmt: Annotated[
         ShowFormat | None,

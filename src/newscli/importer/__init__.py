@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 
 from newscli import __version__
+from newscli.errors import DatabaseError
 from newscli.importer.options import DEFAULT_GLOBS, DEFAULT_MAX_SIZE, Options
 from newscli.importer.parse import ParseOutcome, Skipped, parse_candidate
 from newscli.importer.pool import ParsedFile, parse_candidates
@@ -55,10 +56,16 @@ def import_paths(
         # stdin can only be read by this process
         parsed = parse_candidates(to_read, options, batch_size=BATCH_SIZE, parallel=STDIN not in paths)
         pending = _named_outlets(_to_save(parsed, report, progress), store)
-        for batch in _batches(pending, BATCH_SIZE):
-            save_batch(store, batch, report, options.dry_run, states)
-            del batch  # its articles can go while the next batch gathers (2,000 of them: MBs)
-        if not options.dry_run:
+        batches = _batches(pending, BATCH_SIZE)
+        try:
+            for batch in batches:
+                _save_or_stop(store, batch, report, options, states)
+                if report.stopped:
+                    break
+                del batch  # its articles can go while the next batch gathers (2,000 of them: MBs)
+        finally:
+            batches.close()  # a stopped import ends its parse workers now
+        if not options.dry_run and not report.stopped:
             report.notes.extend(name_domain_sources(store))
     except KeyboardInterrupt:
         report.interrupted = True
@@ -100,6 +107,19 @@ def name_domain_sources(store: Store) -> list[str]:
             notes.append(f"source {domain} taken as {name} ({count} article"
                          f"{'' if count == 1 else 's'})")
     return notes
+
+
+def _save_or_stop(store: Store, batch: list[PendingArticle], report: Report, options: Options,
+                  states: FileStates) -> None:
+    """Save the batch; when the archive cannot take it (a full disk), say so in the report.
+
+    The batch is rolled back whole, so the report's counts are exactly what is stored.
+    """
+    try:
+        save_batch(store, batch, report, options.dry_run, states)
+    except DatabaseError as exc:
+        report.stopped = str(exc).removesuffix("; nothing was lost")
+        report.not_stored = len(batch)
 
 
 def _options_fingerprint(options: Options) -> str:

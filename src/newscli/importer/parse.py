@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -11,9 +13,12 @@ from newscli.errors import ParseError, os_reason
 from newscli.importer.options import Options
 from newscli.importer.walk import Candidate, read_candidate, read_capped
 from newscli.models import Article
-from newscli.parsing import is_multi_record, parse_document
-from newscli.parsing.decode import decode
+from newscli.parsing import is_multi_record, noting_guess, parse_document
+from newscli.parsing.decode import decode_noting
+from newscli.parsing.fields import settle_tags
 from newscli.parsing.records import parse_jsonl
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Skipped(NamedTuple):
@@ -85,10 +90,32 @@ def _parsed(candidate: Candidate, options: Options) -> Iterator[ParseOutcome]:
                 yield ParseOutcome(label, str(result), multi)
                 continue
             _complete(result, candidate, options, multi)
+            if _holds_lone_surrogate(result):
+                yield ParseOutcome(label, "holds a lone surrogate (such as \\ud800), which is "
+                                   "not text", multi)
+                continue
             _ = result.sha256, result.word_count  # computed here: in a worker, when parallel
             yield ParseOutcome(label, result, multi)
     except ParseError as exc:
         yield ParseOutcome(candidate.name, str(exc), False)
+    except Exception as exc:  # a bug in newscli or a library: named as one, the file too
+        yield ParseOutcome(candidate.name, bug_reason(exc), False)
+
+
+def bug_reason(exc: Exception) -> str:
+    """How a failure that is not the file's fault is reported: as a bug, never as bad input."""
+    detail = " ".join(str(exc).split())[:200]
+    return f"newscli failed on it, a bug to report: {type(exc).__name__}: {detail}"
+
+
+def _holds_lone_surrogate(article: Article) -> bool:
+    """True when a text field holds half of a UTF-16 pair (JSON "\\ud800"): it cannot be stored."""
+    texts = (article.title, article.body, article.source, article.author, article.url,
+             article.dateline, article.language, article.published, article.slug, *article.tags)
+    if any(text and _SURROGATE.search(text) for text in texts):
+        return True
+    return bool(article.meta) and _SURROGATE.search(
+        json.dumps(article.meta, ensure_ascii=False, default=str)) is not None
 
 
 def is_streamed(candidate: Candidate) -> bool:
@@ -110,7 +137,9 @@ def _stream_jsonl(path: Path, max_size: int) -> Iterator[tuple[int, Article | Pa
                         f"line is larger than the {max_size:,}-byte limit (see --max-size)")
                 elif raw.strip():
                     try:
-                        yield from ((number, r) for _, r in parse_jsonl(decode(raw)))
+                        decoded = decode_noting(raw)
+                        results = noting_guess(parse_jsonl(decoded.text), decoded.guess)
+                        yield from ((number, r) for _, r in results)
                     except ParseError as exc:
                         yield number, exc
     except OSError as exc:
@@ -127,3 +156,4 @@ def _complete(article: Article, candidate: Candidate, options: Options, multi: b
     for tag in options.tags:
         if tag not in article.tags:
             article.tags.append(tag)
+    settle_tags(article)

@@ -29,6 +29,8 @@ class Report:
     interrupted: bool = False
     skipped: list[Failure] = field(default_factory=list)  # files left out on purpose, and why
     headline_only: int = 0  # articles saved with a title and no text (wire headlines)
+    stopped: str | None = None  # why the archive took no more (a full disk), if it stopped
+    not_stored: int = 0  # articles parsed but rolled back when it stopped
 
     def add(self, outcome: str) -> None:
         setattr(self, outcome, getattr(self, outcome) + 1)
@@ -45,4 +47,13 @@ class Report:
         data["failures"] = [{"path": f.path, "error": f.error} for f in self.failures]
         data["headline_only"] = self.headline_only
         data["skipped"] = [{"path": f.path, "reason": f.error} for f in self.skipped]
+        if self.stopped:
+            data["stopped"] = self.stopped
+            data["not_stored"] = self.not_stored
+            data["finish"] = FINISH
         return data
+
+
+FINISH = ("the counts are what is stored; the articles of the batch being written and every "
+          "file after it were not: make room and run the same import again to finish (what is "
+          "stored is skipped)")

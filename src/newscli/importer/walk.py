@@ -121,6 +121,9 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolu
     for entry in entries:
         if entry.name.startswith(".") or _is_page_assets(entry, names):
             continue
+        if not _is_utf8(entry.name):
+            yield Candidate(_shown(entry.path), None, "its name is not valid UTF-8; rename it")
+            continue
         child = os.path.join(absolute, entry.name)  # abspath() asks for the cwd each time
         is_dir = _is_dir(entry)
         if excludes and _excluded(entry.name, excludes):
@@ -136,6 +139,20 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolu
                 found = _found_file(Path(entry.path), child)
                 found.explicit = False
                 yield found
+
+
+def _is_utf8(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python holds them as lone surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _shown(name: str) -> str:
+    """The name with its undecodable bytes written \\xff, printable in a report."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _is_dir(entry: os.DirEntry[str]) -> bool:
@@ -160,6 +177,8 @@ def _unreadable(path: Path, exc: OSError) -> Candidate:
 
 def _file_candidate(path: Path, info: os.stat_result, absolute: str) -> Candidate:
     """A regular file to read; anything else (a FIFO, a device) would block or never end."""
+    if not _is_utf8(str(path)):
+        return Candidate(_shown(str(path)), None, "its name is not valid UTF-8; rename it")
     if stat.S_ISREG(info.st_mode):
         return Candidate(str(path), path, None, info.st_size, info.st_mtime_ns, absolute)
     return Candidate(str(path), None, "not a regular file (a FIFO, socket or device)")

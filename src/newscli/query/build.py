@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from newscli.errors import QueryError
 from newscli.models import Filters
 from newscli.query.dates import parse_date_bound
 from newscli.query.fts import all_of, any_of, boost_phrase, check, group, to_fts
-from newscli.query.parser import AllOf, Facet, Node, Not, parse_tree
+from newscli.query.parser import AllOf, AnyOf, Column, Facet, Node, Not, Word, parse_tree
+
+# Words (those inside phrases included) one query may search for, repeats counted once. A search
+# costs about one single-word search per word (ranking scores each matching article per word):
+# the limit bounds that, and leaves room for any query a person types.
+MAX_TERMS = 32
+_TOKEN = re.compile(r"\w+")
 
 
 @dataclass
@@ -28,6 +35,12 @@ class Query:
 def parse_query(text: str) -> Query:
     """User text -> Query; QueryError (one line, says how to fix it) when nothing is searchable."""
     tree = parse_tree(text)
+    terms = count_terms(tree)
+    if terms > MAX_TERMS:
+        raise QueryError(
+            f"the query searches for {terms:,} words (repeats counted once); at most {MAX_TERMS} "
+            "are searched at once, so its cost stays bounded: leave some out"
+        )
     words, filters = _split_filters(tree)
     positive = [n for n in words if not isinstance(n, Not)]
     negative = [n.child for n in words if isinstance(n, Not)]
@@ -45,6 +58,17 @@ def parse_query(text: str) -> Query:
         return Query(match=match, filters=filters, boost=boost_phrase(positive), tree=tree)
     filters.exclude_match = excluded
     return Query(match=None, filters=filters, tree=tree)
+
+
+def count_terms(node: Node | None) -> int:
+    """How many words the tree searches for, each word of a phrase one."""
+    if isinstance(node, Word):
+        return max(1, len(_TOKEN.findall(node.text)))
+    if isinstance(node, (Not, Column)):
+        return count_terms(node.child)
+    if isinstance(node, (AllOf, AnyOf)):
+        return sum(count_terms(child) for child in node.children)
+    return 0
 
 
 def _split_filters(tree: Node | None) -> tuple[list[Node], Filters]:

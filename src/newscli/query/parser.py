@@ -276,14 +276,27 @@ def simplify(node: Node | None) -> Node | None:
 def _simplify_group(node: AllOf | AnyOf) -> Node | None:
     """A group with its empty children dropped and children of the same kind merged into it."""
     kind = type(node)
-    kids: list[Node] = []
+    kids: dict[Node, Node] = {}  # by identity (see _same): `x x`, `x OR X` search x once
     for child in (simplify(c) for c in node.children):
         if child is None:
             continue
-        kids.extend(child.children if isinstance(child, kind) else (child,))
+        for kid in child.children if isinstance(child, kind) else (child,):
+            kids.setdefault(_same(kid), kid)
+    kids = list(kids.values())
     if not kids:
         return None
     return kids[0] if len(kids) == 1 else kind(tuple(kids))
+
+
+def _same(node: Node) -> Node:
+    """What two nodes that search alike share: FTS5 matches words without regard to case."""
+    if isinstance(node, Word):
+        return Word(node.text.casefold(), node.phrase, node.prefix)
+    if isinstance(node, Not):
+        return Not(_same(node.child))
+    if isinstance(node, Column):
+        return Column(node.name, _same(node.child))
+    return node
 
 
 def _column(name: str, child: Node) -> Node:

@@ -173,9 +173,9 @@ class Store:
         """
         return articles.existing(self.conn, column, values)
 
-    def resolve(self, ref: str) -> dict[str, Any]:
-        """An article by exact slug, numeric id or unique slug prefix; NotFound otherwise."""
-        return articles.resolve(self.conn, ref)
+    def resolve(self, ref: str, *, exact: bool = False) -> dict[str, Any]:
+        """An article by slug, id:N, file name, number or unique prefix (see articles.resolve)."""
+        return articles.resolve(self.conn, ref, exact=exact)
 
     def count(self, filters: Filters | None = None, match: str | None = None) -> int:
         return articles.count(self.conn, filters, match)

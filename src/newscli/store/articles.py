@@ -6,8 +6,10 @@ Functions of an open connection; Store (newscli.store.archive) wraps them for th
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
+from pathlib import PurePath
 from typing import Any
 
 from newscli.errors import NotFound
@@ -95,24 +97,93 @@ def existing(conn: sqlite3.Connection, column: str, values: Iterable[Any]) -> se
     return {row[0] for row in rows_in(conn, sql, list(set(values)))}
 
 
-def resolve(conn: sqlite3.Connection, ref: str) -> dict[str, Any]:
-    """An article by exact slug, numeric id or unique slug prefix; NotFound otherwise."""
+# An id named explicitly: "id:202" or "#202". A bare number may also begin slugs ("2025-...").
+_EXPLICIT_ID = re.compile(r"(?:id:|#)([0-9]+)", re.IGNORECASE)
+_MAX_ID = 2**63 - 1  # SQLite's largest integer; a longer number is no id
+
+
+def resolve(conn: sqlite3.Connection, ref: str, *, exact: bool = False) -> dict[str, Any]:
+    """An article by slug, `id:N` or `#N`, file name, bare id or unique slug prefix.
+
+    A bare number that is an id and also begins slugs is ambiguous and refused with both
+    readings. With exact (for commands that destroy), only a whole slug, an explicit id or a
+    file name is taken: no number or prefix is guessed. NotFound otherwise.
+    """
     found = find_by(conn, "slug", ref)
-    if found is None and ref.isdigit():
-        found = find_by(conn, "id", int(ref))
     if found is not None:
         return found
+    explicit = _EXPLICIT_ID.fullmatch(ref)
+    if explicit:
+        found = _by_id(conn, explicit.group(1))
+        if found is None:
+            raise NotFound(f"no article with id {explicit.group(1)}")
+        return found
+    found = _by_file_name(conn, ref)
+    if found is not None:
+        return found
+    by_id = _by_id(conn, ref) if ref.isascii() and ref.isdigit() else None
+    prefixed = _slugs_starting(conn, ref)
+    if by_id is not None and prefixed:
+        raise NotFound(
+            f"{ref!r} is ambiguous: the article with id {ref} ({by_id['slug']}), or the start of "
+            f"{_several(conn, ref, prefixed)}; write id:{ref} for the id, or more of the slug"
+        )
+    if exact and by_id is not None:
+        raise NotFound(f"{ref!r} is a number, not a slug: write id:{ref} for the article with "
+                       f"id {ref} ({by_id['slug']})")
+    if exact and prefixed:
+        raise NotFound(f"{ref!r} is not a whole slug: it is the start of "
+                       f"{_several(conn, ref, prefixed)}; give the whole slug")
+    if by_id is not None:
+        return by_id
+    if len(prefixed) == 1:
+        return find_by(conn, "slug", prefixed[0]) or {}
+    if prefixed:
+        raise NotFound(f"{ref!r} matches several articles: {_names(prefixed)}")
+    raise NotFound(f"no article {ref!r}{_did_you_mean(conn, ref)}")
+
+
+def _by_id(conn: sqlite3.Connection, digits: str) -> dict[str, Any] | None:
+    number = int(digits) if len(digits) <= 19 else _MAX_ID + 1
+    return find_by(conn, "id", number) if number <= _MAX_ID else None
+
+
+def _by_file_name(conn: sqlite3.Connection, ref: str) -> dict[str, Any] | None:
+    """The article imported from a file named ref (with or without its extension)."""
+    if not ref or "/" in ref or "\\" in ref:
+        return None
+    rows = conn.execute(
+        "SELECT id, slug, path FROM articles WHERE path LIKE ? ESCAPE '\\' ORDER BY id",
+        ("%" + escape_like(ref) + "%",),
+    ).fetchall()
+    named = [row for row in rows if ref in (PurePath(row["path"]).name,
+                                            PurePath(row["path"]).stem)]
+    if len(named) > 1:
+        raise NotFound(f"{ref!r} is the file of several articles: "
+                       f"{_names([row['slug'] for row in named])}")
+    return find_by(conn, "id", named[0]["id"]) if named else None
+
+
+def _slugs_starting(conn: sqlite3.Connection, ref: str) -> list[str]:
+    """Up to 11 slugs that begin with ref, in order."""
     rows = conn.execute(
         "SELECT slug FROM articles WHERE slug LIKE ? ESCAPE '\\' ORDER BY slug LIMIT 11",
         (escape_like(ref) + "%",),
     ).fetchall()
-    if len(rows) == 1:
-        return find_by(conn, "slug", rows[0][0]) or {}
-    if rows:
-        names = ", ".join(r[0] for r in rows[:10])
-        more = " ..." if len(rows) > 10 else ""
-        raise NotFound(f"{ref!r} matches several articles: {names}{more}")
-    raise NotFound(f"no article {ref!r}{_did_you_mean(conn, ref)}")
+    return [row[0] for row in rows]
+
+
+def _several(conn: sqlite3.Connection, ref: str, slugs: list[str]) -> str:
+    """"1 slug: a" or "1,669 slugs: a, b, ...", for a message."""
+    if len(slugs) == 1:
+        return f"the slug {slugs[0]}"
+    total = conn.execute("SELECT count(*) FROM articles WHERE slug LIKE ? ESCAPE '\\'",
+                         (escape_like(ref) + "%",)).fetchone()[0]
+    return f"{total:,} slugs: {_names(slugs)}"
+
+
+def _names(slugs: list[str]) -> str:
+    return ", ".join(slugs[:10]) + (" ..." if len(slugs) > 10 else "")
 
 
 def _did_you_mean(conn: sqlite3.Connection, ref: str) -> str:

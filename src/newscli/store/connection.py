@@ -74,7 +74,14 @@ def _applied_versions(conn: sqlite3.Connection, tables: set[str], path: Path | N
                 f"{path} is a SQLite database of another program, not a newscli archive"
             )
         return []
-    return [r[0] for r in conn.execute(f"SELECT version FROM {MIGRATIONS_TABLE}")]
+    try:
+        versions = [r[0] for r in conn.execute(f"SELECT version, name FROM {MIGRATIONS_TABLE}")]
+    except sqlite3.OperationalError:
+        versions = [None]  # a table of that name, of another shape
+    if not all(isinstance(version, int) for version in versions):
+        raise DatabaseError(f"{path} is not a newscli archive (or not one this version "
+                            f"understands): its {MIGRATIONS_TABLE} table has another shape")
+    return versions
 
 
 def use_wal(conn: sqlite3.Connection) -> None:

@@ -18,3 +18,9 @@ def check_search_index(conn: sqlite3.Connection) -> None:
 
 def trigger_names(conn: sqlite3.Connection) -> set[str]:
     return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+
+
+def index_rows_match(conn: sqlite3.Connection) -> bool:
+    """Whether the index holds one entry per article: what can be checked without writing."""
+    indexed = conn.execute("SELECT count(*) FROM articles_fts_docsize").fetchone()[0]
+    return bool(indexed == conn.execute("SELECT count(*) FROM articles").fetchone()[0])

@@ -74,7 +74,8 @@ def test_list_piped_default_is_tsv_with_a_header(archive):
 
 @pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "tsv", "slugs", "table"])
 def test_list_every_format(archive, fmt):
-    result = archive("list", "--format", fmt)
+    # Wide enough for whole titles: on a narrow table titles are cut to leave slugs whole.
+    result = archive("list", "--format", fmt, env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.stderr
     out = result.stdout
     if fmt == "json":
@@ -354,7 +355,7 @@ def test_markup_and_escapes_in_articles_print_as_text(archive, terminal):
     slug = slug_of(archive, "[bold")
     for args in (["list"], ["search", "ferry"], ["show", slug, "--no-pager"],
                  ["list", "--format", "tsv"], ["show", slug, "--format", "text"]):
-        result = archive(*args)
+        result = archive(*args, env={"COLUMNS": "200"})  # titles whole (see test_list_every_format)
         assert result.exit_code == 0, args
         _assert_harmless(result.stdout)
         assert "[bold red]Pwned[/]" in result.stdout, args

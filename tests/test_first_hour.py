@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import sqlite3
 import sys
@@ -10,9 +11,12 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import SAMPLES, write
 from newscli.cli import COMMANDS
+from newscli.snippets import as_read
 
 
 @pytest.fixture
@@ -317,3 +321,137 @@ def test_show_completion_prints_a_script_for_each_shell(cli, shell):
     result = cli("--show-completion", shell)
     assert result.exit_code == 0
     assert "_COMPLETE" in result.stdout and "complete" in result.stdout
+
+
+# -- 9. slugs are never cut or wrapped in tables ----------------------------------------------------
+
+
+@pytest.fixture
+def on_a_terminal(monkeypatch):
+    import newscli.render
+
+    monkeypatch.setattr(newscli.render, "is_terminal", lambda stream: True)
+
+
+@pytest.mark.parametrize("columns", ["140", "100"])
+@pytest.mark.parametrize("args", [["list"], ["dupes"], ["related", "night-ferry-fare-deal"]])
+def test_tables_show_every_slug_whole_on_one_line(samples, on_a_terminal, columns, args):
+    listed = json.dumps(samples.json(*args))
+    slugs = [a["slug"] for a in samples.json("list") if f'"{a["slug"]}"' in listed]
+    assert slugs
+    result = samples(*args, env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= int(columns)
+    shown = {word for line in lines for word in line.split()}
+    for slug in slugs:
+        assert slug in shown, (slug, result.stdout)
+
+
+# -- 10. tags pages on a terminal as list does ------------------------------------------------------
+
+
+def test_tags_on_a_terminal_stop_at_50_with_the_footer_list_has(cli, tmp_path, on_a_terminal):
+    for n in range(60):
+        write(tmp_path / "in", f"a{n}.md", f"---\ntitle: Story {n}\ntags: [t{n:02d}]\n---\n"
+                                            f"Body number {n} with words.\n")
+    assert cli("import", str(tmp_path / "in")).exit_code == 0
+    result = cli("tags", env={"COLUMNS": "100"})
+    assert result.exit_code == 0
+    assert len(re.findall(r"^ t\d\d ", result.stdout, re.M)) == 50
+    assert "50 of 60 tags - use --limit and --offset for more" in result.stderr
+    page = cli("tags", "--limit", "5", "--offset", "55", env={"COLUMNS": "100"})
+    assert len(re.findall(r"^ t\d\d ", page.stdout, re.M)) == 5 and "56-60 of 60 tags" in page.stderr
+    assert len(cli.json("tags")) == 60  # machine formats return every tag
+
+
+# -- 11. snippets are text as a reader sees it ------------------------------------------------------
+
+@pytest.mark.parametrize("fragment, read", [
+    ("1. [Schnorr署名とMuSig](#schnorr-signatures-and-musig)-bip", "1. Schnorr署名とMuSig-bip"),
+    ("if levels fell further.\n\nLong-term options\n\nThe board met.",
+     "if levels fell further. Long-term options — The board met."),
+    ("a hard-wrapped\nsentence goes on.", "a hard-wrapped sentence goes on."),
+    ("Intro text.\n## Why now\nBoard chair said", "Intro text. Why now — Board chair said"),
+    ("**bold**, *stressed* and `code`", "bold, stressed and code"),
+    ("- it has a pumping station;\n- the bay is deep", "it has a pumping station; the bay is deep"),
+    ("…signatures](#schnorr) and [Taproot…", "…signatures and Taproot…"),
+    ("{% include references.md %}\n\nIn 2019", "In 2019"),
+    ("see [musig][ref]\n\n[ref]: /en/x/#musig", "see musig"),
+    ("a\x02match\x03 stays", "a\x02match\x03 stays"),
+])
+def test_as_read(fragment, read):
+    assert as_read(fragment) == read
+
+
+@given(st.text())
+def test_as_read_is_one_line_and_never_raises(text):
+    assert "\n" not in as_read(text)
+
+
+def test_search_snippets_show_no_markdown(cli, tmp_path):
+    body = ("The museum plans a [new gallery](https://example.org/gallery) on **ferries**.\n\n"
+            "Long-term options\n\nThe board will decide about the ferries next month.\n")
+    write(tmp_path, "a.md", f"---\ntitle: Museum\n---\n{body}")
+    assert cli("import", str(tmp_path / "a.md")).exit_code == 0
+    (hit,) = cli.json("search", "ferries")
+    assert "[" not in hit["snippet"] and "](" not in hit["snippet"] and "**" not in hit["snippet"]
+    assert "new gallery on ferries. Long-term options — The board" in hit["snippet"]
+
+
+def test_scores_read_the_same_way_for_every_query(samples):
+    for query in ("the", "desalination", "night ferry"):
+        scores = [hit["score"] for hit in samples.json("search", query)]
+        assert scores[0] == 100.0
+        assert all(0 <= s <= 100 and round(s, 1) == s for s in scores), (query, scores)
+        assert scores == sorted(scores, reverse=True)
+    paged = samples.json("search", "the", "--offset", "2", "--limit", "2")
+    full = samples.json("search", "the")
+    assert [h["score"] for h in paged] == [h["score"] for h in full[2:4]]
+    assert "e-0" not in samples("search", "the", "--format", "tsv").stdout
+
+
+# -- 19. a source given as a domain takes the outlet's name ------------------------------------------
+
+
+def test_the_news_please_sample_counts_under_its_outlet(samples, db):
+    sources = {row["key"]: row["count"] for row in samples.json("stats", "--by", "source")}
+    assert "eastholmledger.example" not in sources
+    assert sources["The Eastholm Ledger"] == 5
+    hits = samples.json("search", "construction base", "source:\"The Eastholm Ledger\"")
+    assert hits[0]["slug"] == "harbourton-chosen-as-construction-base-for-skerrow-bank-wind-farm"
+    again = samples("import", str(SAMPLES / "scraper-newsplease-wind.json"))
+    assert "1 unchanged" in again.stderr
+
+
+def test_a_domain_source_arriving_first_is_renamed_when_the_outlet_arrives(cli, tmp_path):
+    scraped = json.dumps({"title": "Quay Works", "maintext": "Work on the quay began today.",
+                          "source_domain": "www.quaynews.example",
+                          "url": "https://www.quaynews.example/a"})
+    cli("import", str(write(tmp_path, "a.json", scraped)))
+    assert [r["key"] for r in cli.json("stats", "--by", "source")] == ["quaynews.example"]
+    named = cli("import", str(write(tmp_path, "b.md", "---\ntitle: Harbour Dues\nsource: Quay "
+                                    "News\n---\nDues rise in May.\n")))
+    assert "source quaynews.example taken as Quay News (1 article)" in named.stderr
+    assert [r["key"] for r in cli.json("stats", "--by", "source")] == ["Quay News"]
+
+
+@pytest.mark.parametrize("domain, names, on_host, name", [
+    ("eastholmledger.example", ["Coastal Herald", "The Eastholm Ledger"], [], "The Eastholm Ledger"),
+    ("www.bbc.co.uk", ["BBC"], [], "BBC"),
+    ("news.example", ["Coastal Herald"], ["news.example", "Daily Tide"], "Daily Tide"),
+    ("unknown.example", ["Coastal Herald"], [], None),
+])
+def test_outlet_name(domain, names, on_host, name):
+    from newscli.outlets import outlet_name
+
+    assert outlet_name(domain, names, on_host) == name
+
+
+@pytest.mark.parametrize("source, domain", [("eastholmledger.example", True),
+                                            ("www.bbc.co.uk", True), ("The Eastholm Ledger", False),
+                                            ("St. Ives Times", False), ("Wire", False)])
+def test_is_domain(source, domain):
+    from newscli.outlets import is_domain
+
+    assert is_domain(source) is domain

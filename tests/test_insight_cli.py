@@ -93,7 +93,8 @@ def test_stats_by_source_csv_and_table(samples):
 
 def test_stats_overview(samples):
     summary = samples.json("stats")
-    assert summary["articles"] == 20 and summary["sources"] == 6
+    # five outlets: the news-please sample's eastholmledger.example counts as The Eastholm Ledger
+    assert summary["articles"] == 20 and summary["sources"] == 5
     assert summary["top_tags"][0] == {"key": "drought", "count": 5}
     table = samples("stats", "--format", "table").stdout
     assert "articles" in table and "drought" in table

@@ -14,6 +14,7 @@ from typing import Any
 from newscli.errors import QueryError
 from newscli.models import LIST_FIELDS, Filters
 from newscli.query import Query, looser_queries, narrowed, parse_query
+from newscli.snippets import as_read
 from newscli.store import Store, row_to_dict
 from newscli.store import search as ranking
 from newscli.store.search import CLOSE, ELLIPSIS, OPEN, SNIPPET_TOKENS
@@ -30,7 +31,7 @@ HIGHLIGHT_BATCH = 50  # hits whose snippet and marked title are fetched in one q
 def search(
     store: Store, query: Query, *, sort: str = "relevance", limit: int | None = 20, offset: int = 0
 ) -> Iterator[dict[str, Any]]:
-    """Matching articles with `score` (higher is better; None without words), `snippet`
+    """Matching articles with `score` (out of 100, the best match 100; None without words), `snippet`
     (plain text), and `title_marks` / `snippet_marks` (pieces flagged as matches)."""
     if sort not in SORTS:
         raise QueryError(f"--sort must be one of {', '.join(SORTS)}, not {sort!r}")
@@ -39,12 +40,32 @@ def search(
         return
     cursor = ranking.ranked(store.conn, query.match, query.boost, query.filters,
                             sort=sort, limit=limit, offset=offset)
+    best = None if sort == "relevance" and offset == 0 else _best_rank(store, query)
     # Snippets and highlights only for the hits shown: made in the ranking query, they were
     # made for every match (each reads and tokenizes an article) and most were then dropped.
     while rows := cursor.fetchmany(HIGHLIGHT_BATCH):
+        best = rows[0]["rank_value"] if best is None else best
         marked = ranking.marked(store.conn, query.match, [row["id"] for row in rows])
         for row in rows:
-            yield _hit(row_to_dict(row), *marked.get(row["id"], (None, None)))
+            yield _hit(row_to_dict(row), *marked.get(row["id"], (None, None)), best)
+
+
+def _best_rank(store: Store, query: Query) -> float | None:
+    """The rank of the query's best match (the filters applied), which scores 100."""
+    row = ranking.ranked(store.conn, query.match, query.boost, query.filters,  # type: ignore[arg-type]
+                         sort="relevance", limit=1, offset=0).fetchone()
+    return None if row is None else row["rank_value"]
+
+
+def relative_score(rank: float, best: float | None) -> float:
+    """A match's score out of 100, the query's best match scoring 100, to one decimal.
+
+    BM25 values mean nothing outside their query: a word in most articles scores 0.00003, a
+    rare one 22.77. Out of the best, scores read the same way for every query.
+    """
+    if not best or rank >= 0:
+        return 100.0 if rank == best else 0.0
+    return round(100 * rank / best, 1)
 
 
 def count(store: Store, query: Query) -> int:
@@ -56,11 +77,12 @@ def count(store: Store, query: Query) -> int:
     return store.count(query.filters, query.match)
 
 
-def _hit(row: dict[str, Any], marked_snippet: str | None, marked_title: str | None) -> dict[str, Any]:
+def _hit(row: dict[str, Any], marked_snippet: str | None, marked_title: str | None,
+         best: float | None = None) -> dict[str, Any]:
     rank = row.pop("rank_value")
-    row["score"] = float(f"{-rank:.4g}")
+    row["score"] = relative_score(rank, best if best is not None else rank)
     row["title_marks"] = split_marks(marked_title or row["title"])
-    row["snippet_marks"] = split_marks(" ".join((marked_snippet or "").split()))
+    row["snippet_marks"] = split_marks(as_read(marked_snippet or ""))
     row["snippet"] = "".join(piece for piece, _ in row["snippet_marks"])
     return row
 
@@ -72,7 +94,8 @@ def _browse(
     of the body."""
     columns = ", ".join(("id", *LIST_FIELDS, "format", "body"))
     for row in store.iter_articles(filters, limit=limit, offset=offset, columns=columns):
-        words = row.pop("body").split()
+        # The opening as read: enough of the body for the snippet's words, Markdown taken out.
+        words = as_read(row.pop("body")[: 40 * SNIPPET_TOKENS]).split()
         more = ELLIPSIS if len(words) > SNIPPET_TOKENS else ""
         opening = " ".join(words[:SNIPPET_TOKENS]) + more
         row.update(score=None, snippet=opening, title_marks=[(row["title"], False)],

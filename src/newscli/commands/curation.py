@@ -20,6 +20,8 @@ from newscli.commands.options import (
 from newscli.commands.output import (
     REPORT,
     SUMMARIES,
+    LimitOption,
+    OffsetOption,
     OutputFormat,
     ReportFormatOption,
     emit,
@@ -61,20 +63,28 @@ def tags_command(
     author: AuthorOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    limit: LimitOption = None,
+    offset: OffsetOption = 0,
     fmt: FormatOption = None,
     raw_cells: RawCellsOption = False,
 ) -> None:
     """List tags with how many articles have each, most used first."""
+    from newscli.commands.output import TABLE_LIMIT, page_footer
+    from newscli.render import say
     from newscli.render.summaries import print_counts
     from newscli.stats import count_by
 
     filters = filters_from(source, tag, author, since, until)
     counts = count_by(open_store(ctx), "tag", filters)
-    rows = [{"tag": row["key"], "count": row["count"]} for row in counts]
-    emit(rows, fmt, SUMMARIES, ("tag", "count"), table=lambda _: print_counts(counts, "tag"),
+    table = SUMMARIES.chosen(fmt) is OutputFormat.table
+    shown = counts[offset:][: TABLE_LIMIT if table and limit is None else limit]
+    rows = [{"tag": row["key"], "count": row["count"]} for row in shown]
+    emit(rows, fmt, SUMMARIES, ("tag", "count"), table=lambda _: print_counts(shown, "tag"),
          raw_cells=raw_cells)
-    if not rows:
+    if not counts:
         nothing_found("no tags")
+    if table and len(shown) < len(counts):
+        say(page_footer(len(shown), offset, len(counts), "tags"))
 
 
 def rm_command(

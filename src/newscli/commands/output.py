@@ -146,6 +146,24 @@ def _write_lines(lines: Iterable[str], out: TextIO) -> int:
     return count
 
 
+TABLE_LIMIT = 50  # rows a terminal table shows when --limit is not given
+LimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit", min=0, show_default=False,
+        help=f"At most this many [default: {TABLE_LIMIT} in a terminal table, else all]",
+    ),
+]
+OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Skip this many first.")]
+
+
+def page_footer(shown: int, offset: int, total: int, what: str = "") -> str:
+    """`50 of 2,225 - use --limit and --offset for more`: every paged table ends so."""
+    first = f"{offset + 1:,}-{offset + shown:,}" if offset else f"{shown:,}"
+    noun = f" {what}" if what else ""
+    return f"{first} of {total:,}{noun} - use --limit and --offset for more"
+
+
 def nothing_found(message: str) -> None:
     """Say so on stderr and exit 1, the way grep does: scripts can test for it."""
     from newscli.render import say

@@ -18,10 +18,16 @@ from newscli.commands.options import (
     narrowed_query,
     query_text,
 )
-from newscli.commands.output import ARTICLES, OutputFormat, emit
+from newscli.commands.output import (
+    ARTICLES,
+    TABLE_LIMIT,
+    LimitOption,
+    OffsetOption,
+    OutputFormat,
+    emit,
+    page_footer,
+)
 from newscli.commands.output import ArticlesFormatOption as FormatOption
-
-TABLE_LIMIT = 50  # rows a terminal table shows when --limit is not given
 
 
 class ListSort(str, Enum):
@@ -42,14 +48,6 @@ class ShowFormat(str, Enum):
     json = "json"
 
 
-LimitOption = Annotated[
-    int | None,
-    typer.Option(
-        "--limit", min=0, show_default=False,
-        help=f"At most this many [default: {TABLE_LIMIT} in a terminal table, else all]",
-    ),
-]
-OffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Skip this many first.")]
 
 
 def list_command(
@@ -98,8 +96,7 @@ def _list_footer(shown: int, offset: int, total: int, filters: Any) -> str:
         return "no articles yet: newscli import PATH"
     if shown == total:
         return f"{total:,} article{'s' if total != 1 else ''}"
-    first = f"{offset + 1:,}-{offset + shown:,}" if offset else f"{shown:,}"
-    return f"{first} of {total:,} - use --limit and --offset for more"
+    return page_footer(shown, offset, total)
 
 
 def search_command(

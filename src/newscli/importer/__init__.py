@@ -78,7 +78,8 @@ def import_candidates(
     try:
         to_read = _skip_unchanged(found, states, report, progress)
         parsed = parse_candidates(to_read, options, batch_size=batch_size, parallel=parallel)
-        batches = _batches(_to_save(parsed, report, progress, options), batch_size)
+        pending = _named_outlets(_to_save(parsed, report, progress, options), store)
+        batches = _batches(pending, batch_size)
         try:
             for batch in batches:
                 _save_or_stop(store, batch, report, options, states)
@@ -87,9 +88,48 @@ def import_candidates(
                 del batch  # its articles can go while the next batch gathers (2,000 of them: MBs)
         finally:
             batches.close()  # a stopped import ends its parse workers now
+        if not options.dry_run and not report.stopped:
+            report.notes.extend(name_domain_sources(store))
     except KeyboardInterrupt:
         report.interrupted = True
     return report
+
+
+def _named_outlets(pending: Iterable[PendingArticle], store: Store) -> Iterator[PendingArticle]:
+    """The articles, a source given as a domain replaced by the outlet's name where the
+    archive already knows it (so re-importing such a file changes nothing)."""
+    from newscli.outlets import is_domain, outlet_name
+    from newscli.store import sources
+
+    names: list[str] | None = None
+    known: dict[str, str | None] = {}
+    for item in pending:
+        source = item.article.source
+        if source and is_domain(source):
+            if source not in known:
+                names = sources.source_names(store.conn) if names is None else names
+                known[source] = outlet_name(source, names,
+                                            sources.sources_on_host(store.conn, source.lower()))
+            item.article.source = known[source] or source
+        yield item
+
+
+def name_domain_sources(store: Store) -> list[str]:
+    """Give articles whose source is a domain the outlet's name, where the archive knows it
+    (see newscli.outlets); a note for each source renamed."""
+    from newscli.outlets import is_domain, outlet_name
+    from newscli.store import now_iso, sources
+
+    names = sources.source_names(store.conn)
+    notes = []
+    for domain in (name for name in names if is_domain(name)):
+        name = outlet_name(domain, names, sources.sources_on_host(store.conn, domain.lower()))
+        if name:
+            with store.transaction():
+                count = sources.rename_source(store.conn, domain, name, now_iso())
+            notes.append(f"source {domain} taken as {name} ({count} article"
+                         f"{'' if count == 1 else 's'})")
+    return notes
 
 
 def _save_or_stop(store: Store, batch: list[PendingArticle], report: Report, options: Options,

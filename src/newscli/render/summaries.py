@@ -44,14 +44,19 @@ _COLUMN_HINTS: dict[str, dict[str, Any]] = {
 }
 
 
-def _summary_table(*columns: str, **options: Any) -> Any:
-    """A boxed table with these columns, each giving way on a narrow terminal as _COLUMN_HINTS says."""
+def _summary_table(*columns: str, slugs: Any = (), **options: Any) -> Any:
+    """A boxed table with these columns, each giving way on a narrow terminal as _COLUMN_HINTS
+    says; the article column is never narrower than its longest slug, so no slug is folded."""
     from rich import box
     from rich.table import Table
 
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, **options)
+    widest = max((len(slug) for slug in slugs), default=0)
     for name in columns:
-        table.add_column(name, **_COLUMN_HINTS.get(name, {}))
+        hints = dict(_COLUMN_HINTS.get(name, {}))
+        if name == "article" and widest:
+            hints["min_width"] = widest
+        table.add_column(name, **hints)
     return table
 
 
@@ -69,22 +74,44 @@ def _day(published: str | None) -> str:
 
 def print_dupes(groups: list[list[dict[str, Any]]]) -> None:
     """One section per story: its articles, earliest (the likely original) first."""
-    table = _summary_table("similarity", "published", "source", "article")
+    members = [m for group in groups for m in group]
+    columns = _fitting(("similarity", "published", "source", "article"), members)
+    table = _summary_table(*columns, slugs=[m["slug"] for m in members])
     for number, group in enumerate(groups):
         if number:
             table.add_section()
         for member in group:
-            table.add_row(f"{member['similarity']:.2f}", _day(member["published"]),
-                          _text_cell(member["source"], "-"), _title_and_slug(member))
+            table.add_row(*_article_row(columns, member, f"{member['similarity']:.2f}"))
     stdout_console().print(table)
 
 
 def print_related(results: list[dict[str, Any]]) -> None:
-    table = _summary_table("score", "published", "source", "article")
+    columns = _fitting(("score", "published", "source", "article"), results)
+    table = _summary_table(*columns, slugs=[row["slug"] for row in results])
     for row in results:
-        table.add_row(f"{row['score']:.2f}", _day(row["published"]),
-                      _text_cell(row["source"], "-"), _title_and_slug(row))
+        table.add_row(*_article_row(columns, row, f"{row['score']:.2f}"))
     stdout_console().print(table)
+
+
+def _article_row(columns: tuple[str, ...], row: dict[str, Any], figure: str) -> list[Any]:
+    cells = {"published": _day(row["published"]), "source": _text_cell(row["source"], "-"),
+             "article": _title_and_slug(row)}
+    return [cells.get(name, figure) for name in columns]
+
+
+def _fitting(columns: tuple[str, ...], rows: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The columns that leave the article column room for its longest slug, whole: on a narrow
+    terminal the source goes first, then the date."""
+    room = stdout_console().width
+    widest_slug = max((len(row["slug"]) for row in rows), default=0)
+    widths = {"published": 10, "source": min(20, max((len(str(r["source"] or "-"))
+                                                      for r in rows), default=1))}
+    for leave_out in (None, "source", "published"):
+        columns = tuple(c for c in columns if c != leave_out)
+        needed = sum(widths.get(c, 10) for c in columns[:-1]) + widest_slug + 3 * len(columns)
+        if needed <= room:
+            break
+    return columns
 
 
 def print_counts(rows: list[dict[str, Any]], by: str) -> None:

@@ -9,9 +9,13 @@ from typing import Any, TextIO
 from newscli import render
 from newscli.render import MATCH_STYLE, clean
 
-# How known columns behave in a table: slugs are copied whole, dates never break.
+# How known columns behave in a table: slugs are copied into the next command, so they get
+# their whole width first and are never cut or wrapped; titles give way, cut with an ellipsis;
+# dates never break.
 _COLUMN_HINTS: dict[str, dict[str, Any]] = {
-    "slug": {"overflow": "fold", "style": "cyan"},
+    "slug": {"no_wrap": True, "overflow": "ignore", "style": "cyan"},
+    "title": {"no_wrap": True, "overflow": "ellipsis"},
+    "source": {"no_wrap": True, "overflow": "ellipsis", "max_width": 22},
     "date": {"no_wrap": True},
     "published": {"no_wrap": True},
     "rank": {"justify": "right", "no_wrap": True},
@@ -42,12 +46,67 @@ def print_table(
         highlight=False,
         show_header=header,
     )
+    columns, widths = _fitted(list(columns), rows, render.console_for(stream).width, headers)
     for name in columns:
         heading = (headers or {}).get(name, name.replace("_", " "))
-        table.add_column(heading, **_column_hints(name, rows))
+        table.add_column(heading, **{**_column_hints(name, rows), **widths.get(name, {})})
     for row in rows:
         table.add_row(*(table_cell(row.get(name)) for name in columns))
     render.console_for(stream).print(table)
+
+
+# Left out, in this order, when a terminal is too narrow for whole slugs and a readable title.
+_LEFT_OUT_FIRST = ("source", "date")
+_TITLE_AT_LEAST = 12
+
+
+def _fitted(columns: list[str], rows: list[Any], room: int,
+            headers: Any = None) -> tuple[list[str], dict[str, Any]]:
+    """The columns that fit with whole slugs, and their widths."""
+    widths = _fitted_widths(columns, rows, room, headers or {})
+    for name in _LEFT_OUT_FIRST:
+        if not widths or widths["title"]["width"] > _TITLE_AT_LEAST or name not in columns:
+            break
+        columns = [c for c in columns if c != name]
+        widths = _fitted_widths(columns, rows, room, headers or {})
+    return columns, widths
+
+
+def _fitted_widths(columns: Any, rows: list[Any], room: int,
+                   headers: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Widths that give every slug its whole length first; the title takes what is left.
+
+    Rich would shrink every column in proportion, slugs included. The other columns keep
+    their widest cell (a source at most 22); the title gets the rest, at least 12. Around the
+    widths (of the text) go the cells' padding, a space on each side but at the table's edges,
+    and the box's divider between columns.
+    """
+    columns = list(columns)
+    if "slug" not in columns or "title" not in columns:
+        return {}
+    content = {}
+    for name in columns:
+        if name != "title":
+            heading = headers.get(name, name)
+            widest = max([len(heading), *(len(_plain(row.get(name))) for row in rows)])
+            content[name] = min(widest, _COLUMN_HINTS.get(name, {}).get("max_width", widest))
+
+    def padding(name: str) -> int:
+        edges = (columns.index(name) == 0) + (columns.index(name) == len(columns) - 1)
+        return 2 - edges
+
+    dividers = len(columns) - 1  # the box's column divider, a space
+    taken = sum(width + padding(name) for name, width in content.items()) + dividers
+    content["title"] = max(_TITLE_AT_LEAST, room - taken - padding("title"))
+    return {name: {"width": width} for name, width in content.items()}
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value)
+    return str(value)
 
 
 def _column_hints(name: str, rows: list[Any]) -> dict[str, Any]:

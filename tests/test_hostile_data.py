@@ -395,3 +395,59 @@ def test_query_language_fuzz_never_raises(fuzz_archive):
         assert "Traceback" not in result.stderr and "fts5" not in result.stderr.lower()
 
     check()
+
+
+# -- dates and titles newscli cannot take as they are --------------------------------------------
+
+
+@pytest.mark.parametrize("date", ["-0044-03-15", "'-0044-03-15'", "0000-01-01", "99999-01-01",
+                                  "1999-02-30", "−0044-03-15"])
+def test_a_date_newscli_cannot_represent_is_kept_in_meta_and_the_article_imports(
+        cli, tmp_path, date):
+    write(tmp_path / "in", "a.md", f"---\ntitle: Ides of March\ndate: {date}\nplace: Rome\n---\n"
+          "Caesar is stabbed.\n")
+    result = cli("import", str(tmp_path / "in"))
+    assert result.exit_code == 0, result.stderr
+    assert "kept in meta" in result.stderr and "1 imported" in result.stderr
+    article = cli.json("show", "ides-of-march")
+    assert article["published"] is None  # never a mangled 0044-03-15
+    assert article["meta"]["date"] == date.strip("'")
+    assert article["meta"]["place"] == "Rome"
+
+
+def test_a_readable_date_beside_an_impossible_one_in_meta_still_imports(cli, tmp_path):
+    write(tmp_path / "in", "a.md", "---\ntitle: T\ndate: 2024-05-01\nupdated: 0000-01-01\n---\nB.\n")
+    assert cli("import", str(tmp_path / "in")).exit_code == 0
+    article = cli.json("show", "t")
+    assert article["published"] == "2024-05-01" and article["meta"]["updated"] == "0000-01-01"
+
+
+@pytest.mark.parametrize("front, title", [
+    ("title: {a: 1}", "Body line one."),
+    ("title: [a, {b: 2}]", "Body line one."),
+    ("title: [Part, 2]", "Part, 2"),
+    ("title: 1984", "1984"),
+])
+def test_titles_are_text_whatever_the_front_matter_holds(cli, tmp_path, front, title):
+    write(tmp_path / "in", "a.md", f"---\n{front}\n---\nBody line one.\n\nMore.\n")
+    result = cli("import", str(tmp_path / "in"))
+    assert result.exit_code == 0, result.stderr
+    [article] = cli.json("list")
+    assert article["title"] == title and "{" not in article["title"]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("a.md", "---\ntitle: " + "word " * 200_000 + "\n---\nBody.\n"),
+    ("b.txt", "word " * 200_000 + "\n\nBody.\n"),
+    ("c.json", '{"title": "' + "word " * 200_000 + '", "body": "Body."}'),
+    ("d.jsonl", '{"body": "' + "word " * 200_000 + '"}\n'),
+    ("e.md", "---\nauthor: x\n---\n# " + "word " * 200_000 + "\n\nBody.\n"),
+])
+def test_titles_have_one_bounded_length_whatever_the_shape(cli, tmp_path, name, text):
+    from newscli.parsing.titles import MAX_TITLE
+
+    write(tmp_path / "in", name, text)
+    result = cli("import", str(tmp_path / "in"))
+    assert result.exit_code == 0, result.stderr
+    [article] = cli.json("list")
+    assert len(article["title"]) == MAX_TITLE and article["title"].endswith("word…")

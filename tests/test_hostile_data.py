@@ -451,3 +451,53 @@ def test_titles_have_one_bounded_length_whatever_the_shape(cli, tmp_path, name, 
     assert result.exit_code == 0, result.stderr
     [article] = cli.json("list")
     assert len(article["title"]) == MAX_TITLE and article["title"].endswith("word…")
+
+
+# -- symbolic links ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def linked(tmp_path):
+    """in/ holds a file, links inside it, and links to outside/ (a secret file and a folder)."""
+    import os
+
+    inside, outside, other = tmp_path / "in", tmp_path / "outside", tmp_path / "other"
+    write(inside, "own.txt", "Own Article\n\nImported from the folder.\n")
+    write(inside, "sub/deep.txt", "Deep Article\n\nIn a subfolder.\n")
+    write(outside, "secret.txt", "Secret Article\n\nShould stay outside.\n")
+    write(outside, "folder/more.txt", "More Secrets\n\nAlso outside.\n")
+    write(other, "given.txt", "Given Article\n\nIn a second folder given.\n")
+    os.symlink(outside / "secret.txt", inside / "secret.txt")
+    os.symlink(outside / "folder", inside / "folder")
+    os.symlink(inside / "sub", inside / "alias")  # inside: followed (a folder once, by inode)
+    os.symlink(other / "given.txt", inside / "to-other.txt")  # inside another path given
+    os.symlink(outside / "nothing.png", inside / "image.png")  # not a wanted name: ignored
+    return tmp_path
+
+
+def test_links_leading_outside_the_folders_given_are_not_followed(cli, linked):
+    import json
+
+    result = cli("import", str(linked / "in"), str(linked / "other"), "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert sorted(f["path"].rsplit("/", 1)[1] for f in report["failures"]) == ["folder",
+                                                                                "secret.txt"]
+    assert all("outside the folders given" in f["error"] and "--follow-links" in f["error"]
+               for f in report["failures"])
+    titles = sorted(a["title"] for a in cli.json("list"))
+    assert titles == ["Deep Article", "Given Article", "Own Article"]
+
+
+def test_follow_links_follows_them(cli, linked):
+    result = cli("import", str(linked / "in"), "--follow-links")
+    assert result.exit_code == 0, result.stderr
+    titles = sorted(a["title"] for a in cli.json("list"))
+    assert titles == ["Deep Article", "Given Article", "More Secrets", "Own Article",
+                      "Secret Article"]
+
+
+def test_a_link_named_on_the_command_line_is_followed(cli, linked):
+    result = cli("import", str(linked / "in" / "secret.txt"))
+    assert result.exit_code == 0, result.stderr
+    assert [a["title"] for a in cli.json("list")] == ["Secret Article"]

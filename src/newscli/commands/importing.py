@@ -56,6 +56,9 @@ def import_command(
     report_format: Annotated[
         ReportFormat, typer.Option("--format", help="Report as text on stderr or JSON on stdout.")
     ] = ReportFormat.text,
+    follow_links: Annotated[bool, typer.Option(
+        "--follow-links", help="Also follow symbolic links that lead outside the paths given.")
+    ] = False,
 ) -> None:
     """Import article files (text, Markdown, front matter, JSON, saved web pages) into the archive."""
     from newscli.importer import DEFAULT_GLOBS, Options, import_paths
@@ -67,9 +70,10 @@ def import_command(
         tags=tuple(t.strip() for t in tag or () if t.strip()),
         dry_run=dry_run,
         max_size=parse_size(max_size),
+        follow_links=follow_links,
     )
     store = open_store(ctx, create=True)
-    with _progress(paths, globs, quiet) as advance:
+    with _progress(paths, globs, quiet, follow_links) as advance:
         report = import_paths(store, paths, options, advance)
     _print_report(report, report_format, quiet, dry_run)
     if report.interrupted:
@@ -79,7 +83,8 @@ def import_command(
 
 
 @contextmanager
-def _progress(paths: list[str], globs: tuple[str, ...], quiet: bool) -> Iterator[Any]:
+def _progress(paths: list[str], globs: tuple[str, ...], quiet: bool, follow_links: bool
+              ) -> Iterator[Any]:
     """A per-file callback that moves a bar on stderr when it is a terminal; else None."""
     from newscli.render import is_terminal
 
@@ -89,7 +94,7 @@ def _progress(paths: list[str], globs: tuple[str, ...], quiet: bool) -> Iterator
     from newscli.commands.progress import ProgressOnStderr
     from newscli.importer import iter_candidates
 
-    total = sum(1 for _ in iter_candidates(paths, globs))
+    total = sum(1 for _ in iter_candidates(paths, globs, follow_links=follow_links))
     done = 0
     with ProgressOnStderr("importing", rate_unit="files/s") as bar:
         bar.show(done, total)

@@ -51,7 +51,7 @@ def import_paths(
     report = Report()
     states = FileStates(store.conn, _options_fingerprint(options), time.time_ns())
     try:
-        found = iter_candidates(paths, options.globs)
+        found = iter_candidates(paths, options.globs, follow_links=options.follow_links)
         to_read = _skip_unchanged(found, states, report, progress)
         # stdin can only be read by this process
         parsed = parse_candidates(to_read, options, batch_size=BATCH_SIZE, parallel=STDIN not in paths)

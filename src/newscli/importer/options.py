@@ -10,10 +10,11 @@ DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 
 @dataclass
 class Options:
-    """The import command's options: globs, --source, --tag, --dry-run and --max-size."""
+    """The import command's options: globs, --source, --tag, --dry-run, --max-size, --follow-links."""
 
     globs: tuple[str, ...] = DEFAULT_GLOBS
     source: str | None = None
     tags: tuple[str, ...] = ()
     dry_run: bool = False
     max_size: int = DEFAULT_MAX_SIZE
+    follow_links: bool = False  # also symbolic links that lead outside the paths given

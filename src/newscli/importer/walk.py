@@ -47,17 +47,37 @@ class Candidate:
         return self.absolute or os.path.abspath(self.path), self.size, self.mtime_ns
 
 
-def iter_candidates(paths: Iterable[str], globs: tuple[str, ...]) -> Iterator[Candidate]:
-    """Files named or found under folders (recursively), in a stable order; never hangs."""
-    for raw in paths:
+def iter_candidates(paths: Iterable[str], globs: tuple[str, ...], *, follow_links: bool = False
+                    ) -> Iterator[Candidate]:
+    """Files named or found under folders (recursively), in a stable order; never hangs.
+
+    A symbolic link met in a folder is followed only when it leads inside the files and folders
+    given (or with follow_links): a downloaded folder cannot make the import read ~/.ssh.
+    """
+    expanded = [(raw, [] if raw == STDIN else _expand(raw)) for raw in paths]
+    roots = None if follow_links else _roots(p for _, found in expanded for p in found)
+    for raw, matches in expanded:
         if raw == STDIN:
             yield Candidate(STDIN, None)
             continue
-        matches = _expand(raw)
         if not matches:
             yield Candidate(raw, None, "no such file or folder")
         for path in matches:
-            yield from _walk(path, globs, set(), os.path.abspath(path), explicit=True)
+            yield from _walk(path, globs, set(), os.path.abspath(path), explicit=True, roots=roots)
+
+
+def _roots(paths: Iterable[Path]) -> tuple[str, ...]:
+    """Where links may lead: the folders given, and the folders of the files given."""
+    real = (os.path.realpath(path) for path in paths)
+    return tuple(path if os.path.isdir(path) else os.path.dirname(path) for path in real)
+
+
+def _leads_outside(entry: os.DirEntry[str], roots: tuple[str, ...] | None) -> bool:
+    if roots is None or not entry.is_symlink():
+        return False
+    target = os.path.realpath(entry.path)
+    return not any(target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+                   for root in roots)
 
 
 def _expand(raw: str) -> list[Path]:
@@ -71,7 +91,7 @@ def _expand(raw: str) -> list[Path]:
 
 
 def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolute: str, *,
-          explicit: bool) -> Iterator[Candidate]:
+          explicit: bool, roots: tuple[str, ...] | None = None) -> Iterator[Candidate]:
     """The candidates at or under path; one named by the user (explicit) is taken whatever the
     globs. seen holds the folders visited, by device and inode."""
     try:
@@ -100,8 +120,12 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolu
             yield Candidate(_shown(entry.path), None, "its name is not valid UTF-8; rename it")
             continue
         child = os.path.join(absolute, entry.name)  # abspath() asks for the cwd each time
-        if _is_dir(entry):
-            yield from _walk(Path(entry.path), globs, seen, child, explicit=False)
+        if _leads_outside(entry, roots):
+            if _is_dir(entry) or _wanted(entry.name, globs):
+                yield Candidate(entry.path, None, "symbolic link to outside the folders given; "
+                                "not followed (--follow-links follows it)")
+        elif _is_dir(entry):
+            yield from _walk(Path(entry.path), globs, seen, child, explicit=False, roots=roots)
         elif _wanted(entry.name, globs):  # files the globs do not take are never looked at
             yield _found_file(Path(entry.path), child)
 

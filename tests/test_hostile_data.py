@@ -501,3 +501,32 @@ def test_a_link_named_on_the_command_line_is_followed(cli, linked):
     result = cli("import", str(linked / "in" / "secret.txt"))
     assert result.exit_code == 0, result.stderr
     assert [a["title"] for a in cli.json("list")] == ["Secret Article"]
+
+
+# -- deeply nested pages -------------------------------------------------------------------------
+
+_PARAGRAPH = "<p>" + " ".join(f"Harbour story sentence {i} about the night ferry and its fares."
+                              for i in range(30)) + "</p>"
+
+
+def _nested_page(depth: int) -> str:
+    return ("<html><head><title>Deep Page</title></head><body>" + "<div>" * depth + _PARAGRAPH
+            + "</div>" * depth + "</body></html>")
+
+
+@pytest.mark.parametrize("depth", [200, 300, 1000])
+def test_a_deep_but_real_page_imports(depth):
+    from newscli.parsing.html import parse_html
+
+    article = parse_html(_nested_page(depth).encode())
+    assert article.title == "Deep Page" and "night ferry" in article.body
+
+
+@pytest.mark.parametrize("depth", [3000, 100_000])
+def test_pathological_depth_fails_with_that_reason(cli, tmp_path, depth):
+    write(tmp_path / "in", "deep.html", _nested_page(depth))
+    write(tmp_path / "in", "fine.txt", "Fine Article\n\nIt imports beside it.\n")
+    result = cli("import", str(tmp_path / "in"))
+    assert result.exit_code == 1
+    assert "deep.html: the page nests its elements 2,048 or more deep" in result.stderr
+    assert "only 0 words" not in result.stderr and "1 imported" in result.stderr

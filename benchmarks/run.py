@@ -4,8 +4,10 @@
 
 Builds each corpus once (benchmarks/corpus/N, reused while the generator is unchanged), then
 times whole processes - several runs each, the median reported - and records the peak memory
-of each child (getrusage via wait4). Writes benchmarks/results/N.json and .md, and rewrites the
-figures section of benchmarks/RESULTS.md (the notes around it are kept).
+of each child (getrusage via wait4). Writes N.json, N.md and a RESULTS.md of the figures to an
+output folder (--output, default benchmarks/work/results, not tracked by git). Only with
+--write-results does it store them in the tracked benchmarks/results/ and rewrite the figures
+section of benchmarks/RESULTS.md (the notes around it are kept; sizes not rerun stay).
 
 A benchmark whose newscli command does not exist yet (`newscli CMD --help` fails, or lacks the
 option it needs) is skipped with a note, so the suite keeps working as commands land.
@@ -479,6 +481,16 @@ class Suite:
     def insights(self) -> None:
         self.simple("insight", "stats --by month", ["stats", "--by", "month"], ("--by",), "< 1 s",
                     1.0)
+        terms, expected = self.manifest["terms"], self.manifest["expected"]
+        common, medium = terms["common"], terms["medium"]
+        # The common term is in one article in twenty: 5,000 of 100,000.
+        hits = f"{expected[common]:,} of {self.n:,}"
+        self.simple("insight", f"stats QUERY --by month, shares ({hits})",
+                    ["stats", common, "--by", "month"], ("--by",), "< 1 s", 1.0)
+        self.simple("insight", "compare 2 queries --by month",
+                    ["compare", common, medium, "--by", "month"], ("--by",), "< 1 s", 1.0)
+        self.simple("insight", f"keywords QUERY ({hits})", ["keywords", common], ("--limit",),
+                    "< 1 s", 1.0)
         self.simple("insight", "related SLUG", ["related", self.sample_slug], (), "< 1 s", 1.0)
         self.simple("insight", "dupes", ["dupes"], (), "< 30 s", 30.0, runs=1)
 
@@ -600,7 +612,19 @@ def machine_markdown(info: dict) -> str:
     return "\n".join(["| machine | |", "|---|---|", *[f"| {k} | {info.get(k, '')} |" for k in keys], ""])
 
 
-def write_reports(results_dir: Path, fresh: list[dict]) -> None:
+TRACKED_RESULTS = HERE / "results"
+DEFAULT_OUTPUT = HERE / "work" / "results"
+
+
+def destinations(args: argparse.Namespace) -> tuple[Path, Path]:
+    """Where a run writes its N.json/N.md and its RESULTS.md: the tracked files only when asked."""
+    if args.write_results:
+        return TRACKED_RESULTS, RESULTS_MD
+    output = args.output or DEFAULT_OUTPUT
+    return output, output / "RESULTS.md"
+
+
+def write_reports(results_dir: Path, fresh: list[dict], results_md: Path = RESULTS_MD) -> None:
     results_dir.mkdir(parents=True, exist_ok=True)
     for result in fresh:
         n = result["articles"]
@@ -610,6 +634,8 @@ def write_reports(results_dir: Path, fresh: list[dict]) -> None:
     stored = [json.loads(p.read_text()) for p in sorted(results_dir.glob("*.json"))]
     source = fresh[0]["machine"].get("source")
     same = [r for r in stored if r["machine"].get("source") == source]
+    # Sizes measured on another source tree are kept, with their machine, not dropped.
+    older = [r for r in stored if r["machine"].get("source") != source]
     figures = [
         START_MARK,
         "",
@@ -618,17 +644,21 @@ def write_reports(results_dir: Path, fresh: list[dict]) -> None:
         machine_markdown(fresh[0]["machine"]),
         *[size_markdown(r) for r in sorted(same, key=lambda r: r["articles"])],
         scaling_markdown(same),
+        *[f"Measured earlier, on source {r['machine'].get('source', '?')}:\n\n"
+          + machine_markdown(r["machine"]) + "\n" + size_markdown(r)
+          for r in sorted(older, key=lambda r: r["articles"])],
         END_MARK,
     ]
     block = "\n".join(figures)
-    text = RESULTS_MD.read_text() if RESULTS_MD.exists() else f"# Benchmark results\n\n{block}\n"
+    text = (results_md.read_text() if results_md.exists()
+            else f"# Benchmark results\n\n{block}\n")
     if START_MARK in text and END_MARK in text:
         before, rest = text.split(START_MARK, 1)
         after = rest.split(END_MARK, 1)[1]
         text = before + block + after
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS_MD.write_text(text)
+    results_md.write_text(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -641,10 +671,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="databases are built here")
     parser.add_argument("--corpus", type=Path, default=HERE / "corpus",
                         help="corpora are generated here, one folder per size")
-    parser.add_argument("--results", type=Path, default=HERE / "results")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="folder for this run's figures [default: benchmarks/work/results]")
+    parser.add_argument("--write-results", action="store_true",
+                        help="store the figures in the tracked benchmarks/results/ and rewrite "
+                        "benchmarks/RESULTS.md")
     parser.add_argument("--only", help="comma-separated groups to run, e.g. import,startup "
                         "(for profiling; RESULTS.md is not rewritten)")
     args = parser.parse_args(argv)
+    results_dir, results_md = destinations(args)
     tools = ensure_tools()
     info = machine()
     fresh = []
@@ -655,9 +690,9 @@ def main(argv: list[str] | None = None) -> int:
             continue
         suite.run_all()
         fresh.append(suite.result(info))
-        write_reports(args.results, fresh)
+        write_reports(results_dir, fresh, results_md)
     if fresh:
-        print(f"wrote {RESULTS_MD.relative_to(ROOT)} and {args.results}", file=sys.stderr)
+        print(f"wrote {results_md} and {results_dir}/", file=sys.stderr)
     return 0
 
 

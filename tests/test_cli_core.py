@@ -36,7 +36,8 @@ def test_import_report_on_stderr_and_json_on_stdout(cli, tmp_path):
     assert "1 imported" in result.stderr
     again = cli("import", str(tmp_path / "in"), "--format", "json")
     assert json.loads(again.stdout) == {
-        "imported": 0, "updated": 0, "unchanged": 1, "duplicates": 0, "failed": 0, "failures": []
+        "imported": 0, "updated": 0, "unchanged": 1, "duplicates": 0, "failed": 0, "failures": [],
+        "headline_only": 0, "skipped": [],
     }
 
 

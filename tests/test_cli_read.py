@@ -147,7 +147,7 @@ def test_list_bad_options_exit_2(archive, args):
 def test_list_of_an_empty_archive(cli, terminal):
     cli("import", "-", input="T\n\nB\n")
     empty = cli("list", "--tag", "nothing")
-    assert empty.exit_code == 0 and "no articles match" in empty.stderr
+    assert empty.exit_code == 1 and "no articles match" in empty.stderr
 
 
 # -- search ------------------------------------------------------------------------------------

@@ -178,6 +178,26 @@ def test_a_record_updating_one_inserted_earlier_in_its_batch_is_signed_once(stor
     assert buckets[0] == buckets[1] > 0
 
 
+def test_a_bug_while_parsing_one_file_is_named_as_a_bug_and_the_rest_import(store, tmp_path, monkeypatch):
+    from newscli.importer import parse
+
+    real = parse.parse_document
+
+    def broken(name, data):
+        if name.endswith("bad.txt"):
+            raise TypeError("an unexpected None")
+        return real(name, data)
+
+    monkeypatch.setattr(parse, "parse_document", broken)
+    write(tmp_path / "in", "bad.txt", "Title\n\nBody.\n")
+    write(tmp_path / "in", "good.txt", "Good title\n\nGood body.\n")
+    report = import_paths(store, [str(tmp_path / "in")])
+    assert (report.imported, report.failed) == (1, 1)
+    [failure] = report.failures
+    assert failure.path.endswith("bad.txt")
+    assert "bug" in failure.error and "TypeError: an unexpected None" in failure.error
+
+
 def test_source_and_tag_options(store, tmp_path):
     write(tmp_path, "a.txt", "No source\n\nBody.\n")
     write(tmp_path, "b.txt", "Has source\n\nBody b.\n\nSource: Herald\n")

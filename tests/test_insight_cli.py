@@ -127,3 +127,70 @@ def test_stats_query_exclusions_and_options_both_apply(samples):
     herald = total("ferry", "--source", "Coastal Herald")
     assert herald > 0 and without == everything - herald
     assert total("ferry", "--until", "2024") <= total("ferry until:2025")
+
+
+def test_stats_share_beside_the_count_in_every_format(samples):
+    rows = samples.json("stats", "ferry", "--by", "month")
+    assert list(rows[0]) == ["key", "count", "total", "share"]
+    everything = {row["key"]: row["count"] for row in samples.json("stats", "--by", "month")}
+    for row in rows:
+        assert row["total"] == everything[row["key"]]  # the same period's articles, all of them
+        assert row["share"] == (round(row["count"] / row["total"], 6) if row["total"] else None)
+    assert any(row["total"] == 0 and row["share"] is None for row in rows)  # an empty month
+    assert sum(row["total"] for row in rows) == 20
+    lines = samples("stats", "ferry", "--by", "month", "--format", "jsonl").stdout.splitlines()
+    assert [json.loads(line) for line in lines] == rows
+    table = list(csv.DictReader(io.StringIO(samples("stats", "ferry", "--by", "source",
+                                                    "--format", "csv").stdout)))
+    assert list(table[0]) == ["key", "count", "total", "share"]
+    herald = next(row for row in table if row["key"] == "Coastal Herald")
+    assert float(herald["share"]) == int(herald["count"]) / int(herald["total"]) < 1
+    shown = samples("stats", "ferry", "--by", "year", "--format", "table",
+                    env={"COLUMNS": "120"}).stdout
+    assert "share" in shown and "of" in shown and "%" in shown
+    assert "13 of 20 articles (65.0%)" in shown
+
+
+def test_stats_share_base_is_what_the_options_select(samples):
+    # QUERY's own filters are what is counted; the options choose the articles counted against.
+    mine = samples.json("stats", 'ferry source:"Coastal Herald"', "--by", "year")
+    assert sum(row["total"] for row in mine) == 20
+    theirs = samples.json("stats", "ferry", "--source", "Coastal Herald", "--by", "year")
+    assert sum(row["total"] for row in theirs) == 4
+    def counted(rows):
+        return {row["key"]: row["count"] for row in rows if row["count"]}
+
+    assert counted(mine) == counted(theirs)
+
+
+def test_compare_two_queries_one_row_per_period_and_query(samples):
+    rows = samples.json("compare", "ferry", "drought", "--by", "year")
+    assert list(rows[0]) == ["key", "query", "count", "total", "share"]
+    assert [(row["key"], row["query"]) for row in rows] == [
+        (key, query) for key in ("2024", "2025", None) for query in ("ferry", "drought")]
+    for query in ("ferry", "drought"):
+        alone = samples.json("stats", query, "--by", "year")
+        mine = [{k: v for k, v in row.items() if k != "query"} for row in rows
+                if row["query"] == query]
+        assert mine == alone
+    flat = list(csv.DictReader(io.StringIO(samples("compare", "ferry", "drought", "--by", "year",
+                                                   "--format", "csv").stdout)))
+    assert len(flat) == 6 and list(flat[0]) == ["key", "query", "count", "total", "share"]
+
+
+def test_compare_table_has_a_column_block_and_bars_per_query(samples):
+    result = samples("compare", "ferry", "wind farm", "--by", "year", "--format", "table",
+                     env={"COLUMNS": "100"})
+    assert result.exit_code == 0 and result.stderr == ""
+    header = result.stdout.splitlines()[1]
+    assert "ferry" in header and "wind farm" in header and header.count("share") == 2
+    line = next(line for line in result.stdout.splitlines() if line.strip().startswith("2024"))
+    assert line.count("█") > 0 and "66.7%" in line and "33.3%" in line
+
+
+def test_compare_needs_two_queries_and_something_found(samples):
+    one = samples("compare", "ferry")
+    assert one.exit_code == 2 and "two or more" in one.stderr and one.stdout == ""
+    none = samples("compare", "zeppelin", "blimp")
+    assert none.exit_code == 1 and none.stdout == "[]\n" and "none of the queries" in none.stderr
+    assert samples("compare", "ferry", "drought", "--by", "decade").exit_code == 2

@@ -114,7 +114,15 @@ def outcome(lightened: bool, args: list[str], monkeypatch) -> tuple[int, str, st
 def test_plain_conversion_gives_what_typer_gives(args, monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "archive.db").write_bytes(b"")
-    assert outcome(True, args, monkeypatch) == outcome(False, args, monkeypatch)
+    assert same_or_reworded(outcome(True, args, monkeypatch), outcome(False, args, monkeypatch))
+
+
+def same_or_reworded(plain: tuple[int, str, str], typer_own: tuple[int, str, str]) -> bool:
+    """The same outcome; a refused value is refused alike, in newscli's words, not pydantic's."""
+    if plain[0] != 2:
+        return plain == typer_own
+    pydantic = ("Input should", "Value error", "value error")
+    return plain[:2] == typer_own[:2] and not any(words in plain[2] for words in pydantic)
 
 
 @pytest.mark.parametrize("args", [["list", "--format", "json"], ["stats", "--format", "csv"],
@@ -179,4 +187,4 @@ def test_newscli_commands_convert_as_typer_does(args, tmp_path, monkeypatch):
 
     plain = run()
     monkeypatch.setattr(newscli.commands.plain_values, "use_plain_conversion", lambda c: c)
-    assert plain == run()
+    assert same_or_reworded(plain, run())

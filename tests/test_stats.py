@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write
@@ -62,6 +62,8 @@ def test_empty_timeline():
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2030, 12, 31))
 
 
+# No deadline: a daily timeline over forty years is 15,000 rows, slow on a loaded machine.
+@settings(deadline=None)
 @given(st.lists(dates, min_size=1, max_size=30), st.sampled_from(stats.PERIODS))
 def test_timeline_keeps_every_article_and_leaves_no_period_out(days, by):
     rows = stats.timeline(Counter(day.isoformat() for day in days), by)
@@ -136,3 +138,47 @@ def test_overview(store):
     assert summary["top_sources"][0] == {"key": "Gazette", "count": 2}
     assert summary["words"] == sum(row["word_count"] for row in store.iter_articles())
     assert stats.overview(store, match='"festival"')["articles"] == 1
+
+
+def test_coverage_gives_each_period_its_share_of_all_articles(store):
+    assert stats.coverage(store, "month", match='"nato"') == [
+        {"key": "2024-01", "count": 2, "total": 2, "share": 1.0},
+        {"key": "2024-02", "count": 0, "total": 0, "share": None},
+        {"key": "2024-03", "count": 1, "total": 2, "share": 0.5},
+        {"key": None, "count": 1, "total": 1, "share": 1.0},
+    ]
+
+
+def test_coverage_timeline_spans_the_base_not_only_the_matches(store):
+    rows = stats.coverage(store, "month", match='"festival"')
+    assert [(row["key"], row["count"], row["total"]) for row in rows] == [
+        ("2024-01", 0, 2), ("2024-02", 0, 0), ("2024-03", 1, 2), (None, 0, 1),
+    ]
+
+
+def test_coverage_by_source_and_by_tag_against_the_base(store):
+    rows = stats.coverage(store, "source", match='"ministers"')
+    assert rows == [{"key": "Gazette", "count": 1, "total": 2, "share": 0.5}]
+    herald = Filters(sources=["herald"])
+    rows = stats.coverage(store, "year", Filters(sources=["herald"]), '"nato"', herald)
+    assert rows == [{"key": "2024", "count": 1, "total": 1, "share": 1.0},
+                    {"key": None, "count": 1, "total": 1, "share": 1.0}]
+    tags = stats.coverage(store, "tag", match='"ministers"')
+    assert [(row["key"].casefold(), row["count"], row["total"]) for row in tags] == [("nato", 1, 2)]
+
+
+def test_compare_puts_queries_on_the_same_rows_with_zeros(store):
+    rows = stats.compare(store, "month", [("nato", None, '"nato"'),
+                                          ("festival", None, '"festival"')])
+    assert [(r["key"], r["query"], r["count"], r["total"]) for r in rows] == [
+        ("2024-01", "nato", 2, 2), ("2024-01", "festival", 0, 2),
+        ("2024-02", "nato", 0, 0), ("2024-02", "festival", 0, 0),
+        ("2024-03", "nato", 1, 2), ("2024-03", "festival", 1, 2),
+        (None, "nato", 1, 1), (None, "festival", 0, 1),
+    ]
+    by_source = stats.compare(store, "source", [("m", None, '"ministers"'),
+                                                ("b", None, '"budget"')])
+    assert [(r["key"], r["query"], r["count"], r["total"], r["share"]) for r in by_source] == [
+        ("Gazette", "m", 1, 2, 0.5), ("Gazette", "b", 0, 2, 0.0),
+        ("Herald", "m", 0, 2, 0.0), ("Herald", "b", 1, 2, 0.5),
+    ]

@@ -12,8 +12,9 @@ from newscli import __version__
 from newscli.errors import NewscliError
 
 # Search reads every word that starts with "-" as an exclusion (`ukraine -nato`), so search and
-# export have no short options and pass unknown ones through as query text.
-QUERY_CONTEXT = {"ignore_unknown_options": True, "help_option_names": ["--help"]}
+# export (and stats and dupes, which take the same QUERY) have no short options but -h and pass
+# unknown ones through as query text.
+QUERY_CONTEXT = {"ignore_unknown_options": True, "help_option_names": ["-h", "--help"]}
 
 # Every command: name -> (module in newscli.commands, function, context settings), in the order
 # --help lists them. Importing a module is left to the run that invokes one of its commands: each
@@ -24,9 +25,11 @@ COMMANDS: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "show": ("reading", "show_command", None),
     "search": ("reading", "search_command", QUERY_CONTEXT),
     "export": ("exporting", "export_command", QUERY_CONTEXT),
-    "dupes": ("insight", "dupes_command", None),
+    "dupes": ("insight", "dupes_command", QUERY_CONTEXT),
     "related": ("insight", "related_command", None),
-    "stats": ("insight", "stats_command", None),
+    "stats": ("insight", "stats_command", QUERY_CONTEXT),
+    "compare": ("insight", "compare_command", None),
+    "keywords": ("insight", "keywords_command", QUERY_CONTEXT),
     "tag": ("curation", "tag_command", None),
     "tags": ("curation", "tags_command", None),
     "rm": ("curation", "rm_command", None),
@@ -66,6 +69,30 @@ class _Group(TyperGroup):
                 self.get_command(ctx, name)
         return super().resolve_command(ctx, args)
 
+    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+        """As Click's, but a usage error is one line in newscli's style (see usage_error_line)."""
+        if not standalone_mode:
+            return super().main(*args, standalone_mode=False, **kwargs)
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError
+        from typer.exceptions import Abort
+
+        try:
+            code = super().main(*args, standalone_mode=False, **kwargs)
+        except NoArgsIsHelpError as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except ClickException as exc:
+            from newscli.render import say
+
+            say(usage_error_line(exc))
+            sys.exit(exc.exit_code)
+        except Abort:
+            from newscli.render import say
+
+            say("aborted; nothing was changed")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
@@ -79,6 +106,36 @@ class _Group(TyperGroup):
             # grep, not the failure Typer reports for a closed pipe.
             _silence_stdout()
             raise typer.Exit(0) from None
+        except OSError as exc:
+            raise _output_failed(exc) from None
+        except UnicodeError as exc:
+            raise _not_unicode(exc) from None
+
+
+def usage_error_line(exc: Any) -> str:
+    """`newscli: error: --format: 'csv' is not accepted; use table or json (see newscli info -h)`.
+
+    One line in the style of every other error, instead of Click's Usage/Try/Error block.
+    """
+    from newscli.render import clean
+
+    hint = ""
+    param = getattr(exc, "param", None)
+    if getattr(exc, "param_hint", None) is not None:
+        hint = exc.param_hint if isinstance(exc.param_hint, str) else " / ".join(exc.param_hint)
+    elif param is not None:
+        hint = " / ".join(getattr(param, "opts", ()) or ()) if param.param_type_name == "option" \
+            else (param.metavar or param.name or "").upper()
+    message = exc.format_message() if type(exc).__name__ == "NoSuchOption" else exc.message
+    message = message.rstrip(".")
+    message = message[:1].lower() + message[1:]
+    if type(exc).__name__ == "MissingParameter":
+        line = f"missing {hint or 'a value'}"
+    else:
+        line = f"{hint}: {message}" if hint else message
+    ctx = getattr(exc, "ctx", None)
+    where = f" (see {ctx.command_path} -h)" if ctx is not None else ""
+    return f"newscli: error: {clean(line, one_line=True)}{where}"
 
 
 def command_function(name: str) -> Any:
@@ -99,16 +156,18 @@ def build_command(name: str) -> Any:
 
     info = CommandInfo(name, cls=TyperCommand, context_settings=COMMANDS[name][2],
                        callback=command_function(name))
+    from newscli.commands.helptext import readable_help
+
     command = get_command_from_info(info, pretty_exceptions_short=app.pretty_exceptions_short,
                                     rich_markup_mode=app.rich_markup_mode)
-    return use_plain_conversion(command)
+    return readable_help(use_plain_conversion(command))
 
 
 app = typer.Typer(
     cls=_Group,
     help="A command-line archive for news articles: import, search, show and export them.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -128,6 +187,7 @@ def root(
         Path | None,
         typer.Option(
             "--db",
+            metavar="PATH",
             help="Archive database file [default: NEWSCLI_DB, else archive.db in the user data folder]",
             show_default=False,
             dir_okay=False,
@@ -143,7 +203,7 @@ def root(
 
 
 def main() -> None:
-    """Console entry point: quiet on a closed pipe, 130 on Ctrl-C."""
+    """Console entry point: quiet on a closed pipe, 130 on Ctrl-C, 1 when stdout fails."""
     try:
         app(prog_name="newscli")
     except KeyboardInterrupt:
@@ -151,14 +211,54 @@ def main() -> None:
     except BrokenPipeError:
         _silence_stdout()
         sys.exit(0)
+    except OSError as exc:
+        sys.exit(_output_failed(exc).exit_code)
     finally:
-        try:
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _silence_stdout()
+        _flush_stdout()
+
+
+def _flush_stdout() -> None:
+    """What is left in stdout's buffer written now, where a failure can still be reported."""
+    try:
+        sys.stdout.flush()
+    except ValueError:
+        pass  # closed already, by a writer that wrapped its buffer (the error was reported then)
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as exc:
+        sys.exit(_output_failed(exc).exit_code)
+
+
+def _output_failed(exc: OSError) -> typer.Exit:
+    """An error writing stdout (`> /dev/full`): one line on stderr and exit 1, no traceback.
+
+    Errors about files carry their name; a write to stdout has none.
+    """
+    from newscli.errors import os_reason
+    from newscli.render import error
+
+    reason = os_reason(exc)
+    error(f"cannot write the output: {reason}" if exc.filename is None else
+          f"{exc.filename}: {reason}")
+    _silence_stdout()
+    return typer.Exit(1)
+
+
+def _not_unicode(exc: UnicodeError) -> typer.Exit:
+    """Text that is no valid Unicode (a file name's bytes that are not UTF-8) where only text
+    can go: one line and exit 1. Arguments are decoded before (commands.plain_values)."""
+    from newscli.render import error
+
+    error(f"cannot handle text that is not valid UTF-8 ({exc.reason}); "
+          "use UTF-8 file names and a UTF-8 terminal")
+    return typer.Exit(1)
 
 
 def _silence_stdout() -> None:
-    # The reader went away (`newscli list | head`): drop what is left, without a traceback.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    # The reader went away (`newscli list | head`), or stdout failed: drop what is left,
+    # without a traceback.
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # stdout has no file descriptor (a test runner's): nothing is left to flush

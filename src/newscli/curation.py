@@ -35,11 +35,22 @@ def resolve_all(store: Store, refs: list[str], *, exact: bool = False) -> list[d
 
 
 def clean_tags(tags: list[str]) -> list[str]:
-    """Tags as given, trimmed; an empty one is a mistake worth saying."""
+    """Tags as given, trimmed; an empty one, one with `;` or one too long is refused."""
     cleaned = [" ".join(tag.split()) for tag in tags]
     if any(not tag for tag in cleaned):
         raise NewscliError("a tag cannot be empty")
+    check_tags(cleaned)
     return cleaned
+
+
+def check_tags(tags: list[str], prefix: str = "") -> None:
+    """Refuse, with the reason, a tag that breaks the rules of models.tag_problem."""
+    from newscli.models import tag_problem
+
+    for tag in tags:
+        problem = tag_problem(tag)
+        if problem:
+            raise NewscliError(prefix + problem)
 
 
 def retag(tags: list[str], add: list[str], remove: list[str]) -> list[str]:
@@ -101,6 +112,7 @@ def apply_edit(store: Store, article: dict[str, Any], text: str) -> dict[str, An
     except ParseError as exc:
         raise ParseError(f"the edit was not saved: {exc}") from None
     edited.path = article["path"]
+    check_tags(edited.tags, "the edit was not saved: ")
     slug = make_slug(edited) if edited.slug else article["slug"]
     _check_free(store, article, slug, edited.sha256)
     if slug == article["slug"] and stored.stored_matches(article, edited):

@@ -24,6 +24,12 @@ class QueryError(NewscliError):
     exit_code = 2
 
 
+class UsageError(NewscliError):
+    """The command was asked for something it will not do as given. Exit code 2 (usage)."""
+
+    exit_code = 2
+
+
 class DatabaseError(NewscliError):
     """The archive database is missing, damaged, foreign or from a newer newscli."""
 

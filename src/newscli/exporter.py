@@ -51,6 +51,7 @@ class Request:
     directory: Path | None = None
     force: bool = False
     excel: bool = False
+    raw_cells: bool = False  # CSV cells as stored, formulas and all
 
 
 @dataclass
@@ -123,7 +124,7 @@ def write_format(store: Store, request: Request, handle: BinaryIO, advance: Call
         elif request.format == "json":
             formats.write_json(records, out)
         elif request.format == "csv":
-            formats.write_delimited(records, out, ALL_FIELDS)
+            formats.write_delimited(records, out, ALL_FIELDS, raw_cells=request.raw_cells)
         elif request.format == "markdown":
             write_markdown_document(records, out)
         elif request.format == "html":
@@ -255,9 +256,10 @@ def _check_free(paths: Iterable[Path], force: bool) -> None:
     if taken and not force:
         shown = ", ".join(str(p) for p in taken[:SHOWN_CLASHES])
         more = f" and {len(taken) - SHOWN_CLASHES} more" if len(taken) > SHOWN_CLASHES else ""
-        noun = "file already exists" if len(taken) == 1 else "files already exist"
-        raise ExportError(f"{len(taken)} {noun}: {shown}{more}; add --force to overwrite them "
-                          "(nothing was written)")
+        noun, them = ("file already exists", "it") if len(taken) == 1 else (
+            "files already exist", "them")
+        raise ExportError(f"{len(taken)} {noun}: {shown}{more}; add --force to overwrite "
+                          f"{them} (nothing was written)")
 
 
 def _is_device(path: Path) -> bool:

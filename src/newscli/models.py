@@ -19,6 +19,11 @@ ALL_FIELDS = (
     "body",
 )
 
+# A tag is a label: at most this many characters, and never the separator that joins a list of
+# tags in one CSV or TSV cell (else `a;b` would read back as two tags).
+TAG_MAX = 100
+TAG_SEPARATOR = ";"
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # ASCII bytes mapped to "a" for a \w character and " " for any other, to count words fast.
@@ -68,6 +73,16 @@ class Article:
         value = compute()
         self._derived[name] = (self.title, self.body, value)
         return value
+
+
+def tag_problem(tag: str) -> str | None:
+    """Why this text cannot be a tag, or None when it can."""
+    if TAG_SEPARATOR in tag:
+        return (f"a tag cannot contain {TAG_SEPARATOR!r}, which separates tags in CSV and TSV: "
+                f"{tag[:60]!r}; give each tag on its own")
+    if len(tag) > TAG_MAX:
+        return f"a tag can be at most {TAG_MAX} characters; this one has {len(tag):,}"
+    return None
 
 
 def count_words(text: str) -> int:

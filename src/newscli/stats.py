@@ -34,6 +34,82 @@ def count_by(
     return [{"key": key, "count": count} for key, count in _field_counts(store, by, filters, match)]
 
 
+def coverage(
+    store: Store,
+    by: str,
+    filters: Filters | None = None,
+    match: str | None = None,
+    base: Filters | None = None,
+) -> list[dict[str, Any]]:
+    """count_by rows with the share: [{"key", "count", "total", "share"}].
+
+    `total` is how many articles of the base (the archive, or the articles `base` selects) fall
+    in the same period, or have the same source, author or tag; `share` is count / total
+    (None where the base has no article). A timeline runs from the base's first period to its
+    last, so the periods before and after a topic appear as zeros.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(by)
+    if by in PERIODS:
+        counts = _fold(_day_counts(store, filters, match), by)
+        totals = _fold(_day_counts(store, base, None), by)
+        keys: list[Any] = list(_periods(totals, by))
+        if totals.get(None):
+            keys.append(None)
+        return [_share_row(key, counts.get(key, 0), totals.get(key, 0)) for key in keys]
+    all_counts = {_same(key, by): total for key, total in _field_counts(store, by, base, None)}
+    return [_share_row(key, count, all_counts.get(_same(key, by), count))
+            for key, count in _field_counts(store, by, filters, match)]
+
+
+def compare(
+    store: Store,
+    by: str,
+    selections: list[tuple[str, Filters | None, str | None]],
+    base: Filters | None = None,
+) -> list[dict[str, Any]]:
+    """Several queries on the same rows: [{"key", "query", "count", "total", "share"}].
+
+    `selections` are (label, filters, match), one a query. Every query gets a row for every key
+    (zeros where it matched nothing), keys in the order coverage gives them: a timeline for
+    periods, the busiest over all queries first for sources, authors and tags.
+    """
+    tables = [(label, {_same(row["key"], by): row
+                       for row in coverage(store, by, filters, match, base)})
+              for label, filters, match in selections]
+    totals: dict[Any, int] = {}
+    if by in PERIODS:  # the same timeline for every query: the base's
+        keys = list(tables[0][1]) if tables else []
+    else:
+        totals = {_same(key, by): total for key, total in _field_counts(store, by, base, None)}
+        busiest: Counter[Any] = Counter()
+        for _, rows in tables:
+            busiest.update({key: row["count"] for key, row in rows.items()})
+        keys = sorted(busiest, key=lambda key: (-busiest[key], key is None, str(key).casefold()))
+    out = []
+    for key in keys:
+        for label, rows in tables:
+            row = rows.get(key) or _share_row(_shown_key(key, tables), 0, totals.get(key, 0))
+            out.append({"key": row["key"], "query": label, "count": row["count"],
+                        "total": row["total"], "share": row["share"]})
+    return out
+
+
+def _shown_key(key: Any, tables: list[tuple[str, dict[Any, dict[str, Any]]]]) -> Any:
+    """A key as one of the queries spelt it (tags are compared without regard to case)."""
+    return next((rows[key]["key"] for _, rows in tables if key in rows), key)
+
+
+def _share_row(key: Any, count: int, total: int) -> dict[str, Any]:
+    return {"key": key, "count": count, "total": total,
+            "share": round(count / total, 6) if total else None}
+
+
+def _same(key: Any, by: str) -> Any:
+    """Tags are counted without regard to case; sources and authors as written."""
+    return key.casefold() if by == "tag" and isinstance(key, str) else key
+
+
 def _field_counts(
     store: Store, by: str, filters: Filters | None, match: str | None
 ) -> list[tuple[Any, int]]:
@@ -47,14 +123,20 @@ def _day_counts(store: Store, filters: Filters | None, match: str | None) -> Cou
 
 def timeline(days: Counter[str | None], by: str) -> list[dict[str, Any]]:
     """Per-day counts (ISO date text, possibly partial) folded into zero-filled periods."""
-    counts: Counter[str | None] = Counter()
-    for day, count in days.items():
-        counts[period_key(day, by)] += count
+    counts = _fold(days, by)
     undated = counts.pop(None, 0)
     rows = [{"key": key, "count": counts.get(key, 0)} for key in _periods(counts, by)]
     if undated:
         rows.append({"key": None, "count": undated})
     return rows
+
+
+def _fold(days: Counter[str | None], by: str) -> Counter[str | None]:
+    """Per-day counts summed per period (None: undated, or too coarse for the period)."""
+    counts: Counter[str | None] = Counter()
+    for day, count in days.items():
+        counts[period_key(day, by)] += count
+    return counts
 
 
 def period_key(date_text: str | None, by: str) -> str | None:

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
 
 
+def archive_path(ctx: typer.Context) -> Path:
+    """The archive file named by --db, NEWSCLI_DB or the default location."""
+    from newscli.store import default_db_path
+
+    return Path((ctx.obj or {}).get("db") or default_db_path())
+
+
 def open_store(ctx: typer.Context, *, create: bool = False) -> Any:
     """The archive named by --db, NEWSCLI_DB or the default location."""
-    from newscli.store import Store, default_db_path
+    from newscli.store import Store
 
-    db = (ctx.obj or {}).get("db") or default_db_path()
-    return Store.open(db, create=create)
+    return Store.open(archive_path(ctx), create=create)

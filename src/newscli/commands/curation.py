@@ -10,13 +10,21 @@ import typer
 from newscli.commands import open_store
 from newscli.commands.options import (
     AuthorOption,
+    RawCellsOption,
     SinceOption,
     SourceOption,
     TagOption,
     UntilOption,
     filters_from,
 )
-from newscli.commands.output import SUMMARIES, OutputFormat, emit, nothing_found
+from newscli.commands.output import (
+    REPORT,
+    SUMMARIES,
+    OutputFormat,
+    ReportFormatOption,
+    emit,
+    nothing_found,
+)
 from newscli.commands.output import SummariesFormatOption as FormatOption
 
 SlugsArgument = Annotated[
@@ -54,6 +62,7 @@ def tags_command(
     since: SinceOption = None,
     until: UntilOption = None,
     fmt: FormatOption = None,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """List tags with how many articles have each, most used first."""
     from newscli.render.summaries import print_counts
@@ -62,7 +71,8 @@ def tags_command(
     filters = filters_from(source, tag, author, since, until)
     counts = count_by(open_store(ctx), "tag", filters)
     rows = [{"tag": row["key"], "count": row["count"]} for row in counts]
-    emit(rows, fmt, SUMMARIES, ("tag", "count"), table=lambda _: print_counts(counts, "tag"))
+    emit(rows, fmt, SUMMARIES, ("tag", "count"), table=lambda _: print_counts(counts, "tag"),
+         raw_cells=raw_cells)
     if not rows:
         nothing_found("no tags")
 
@@ -81,8 +91,10 @@ def rm_command(
     articles = resolve_all(store, refs, exact=True)
     if not yes:
         if not is_terminal(sys.stdin):
-            raise typer.BadParameter("not asking on a pipe: add --yes to remove",
-                                     param_hint="--yes")
+            from newscli.errors import UsageError
+
+            raise UsageError("rm asks before removing, and there is no terminal to ask on; "
+                             "add --yes to remove without asking")
         for article in articles:
             say(clean(f"  {article['slug']}  {article['title']}", one_line=True))
         count = f"{len(articles)} article" + ("" if len(articles) == 1 else "s")
@@ -96,14 +108,13 @@ def edit_command(
     ref: Annotated[str, typer.Argument(metavar="SLUG", help="Slug, id:N, file name or unique slug prefix.")],
 ) -> None:
     """Edit an article as Markdown with front matter in $VISUAL or $EDITOR."""
-    import click
-
     from newscli.curation import apply_edit, as_markdown
+    from newscli.editing import edit_text
     from newscli.render import say
 
     store = open_store(ctx)
     article = store.resolve(ref)
-    text = click.edit(as_markdown(article), extension=".md", require_save=True)
+    text = edit_text(as_markdown(article), interactive=sys.stdin.isatty() and sys.stdout.isatty())
     if text is None:
         say("no changes")
         return
@@ -113,7 +124,7 @@ def edit_command(
 
 def info_command(
     ctx: typer.Context,
-    fmt: FormatOption = None,
+    fmt: ReportFormatOption = None,
     path_only: Annotated[
         bool, typer.Option("--path", help="Print only the database path, for other tools.")
     ] = False,
@@ -123,14 +134,25 @@ def info_command(
     from newscli.formats import to_json_line
     from newscli.render.summaries import print_info
 
-    store = open_store(ctx)
     if path_only:
-        print(store.path.resolve())
+        _print_path(ctx)
         return
-    info = archive_info(store)
-    if SUMMARIES.chosen(fmt) is OutputFormat.table:
+    info = archive_info(open_store(ctx))
+    if REPORT.chosen(fmt) is OutputFormat.table:
         print_info(info)
     else:
         print(to_json_line(info))
     if not info["ok"]:
         raise typer.Exit(1)
+
+
+def _print_path(ctx: typer.Context) -> None:
+    """Where the archive is, or will be once something is imported (nothing is created)."""
+    from newscli.commands import archive_path
+    from newscli.commands.output import data_stream
+    from newscli.render import say
+
+    path = archive_path(ctx).resolve()
+    data_stream(sys.stdout).write(f"{path}\n")  # a terminal obeys no escape in a path
+    if not path.exists():
+        say("no archive there yet: newscli import PATH creates it")

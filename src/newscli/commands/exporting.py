@@ -12,6 +12,7 @@ import typer
 from newscli.commands import open_store
 from newscli.commands.options import (
     AuthorOption,
+    RawCellsOption,
     SinceOption,
     SourceOption,
     TagOption,
@@ -65,22 +66,26 @@ def export_command(
     excel: Annotated[
         bool, typer.Option("--excel", help="CSV with a byte-order mark, for spreadsheet programs.")
     ] = False,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """Export articles, oldest first, as JSON Lines, JSON, CSV, Markdown or one HTML page."""
+    from newscli.commands.output import terminal_safe_bytes
     from newscli.exporter import Request, Selection, export
 
     chosen = _checked_format(fmt, output, directory, excel)
+    _check_raw_cells(chosen, excel, raw_cells)
     options = filters_from(source, tag, author, since, until)
     filters, match = selection(query_text(words, "export") if words else None, options)
     to_file = output is not None and str(output) != "-"
     request = Request(format=chosen.value, selection=Selection(filters=filters, match=match),
-                      force=force, excel=excel,
+                      force=force, excel=excel, raw_cells=raw_cells,
                       output=output if to_file else None, directory=directory)
     store = open_store(ctx)
     to_stdout = not to_file and directory is None
     with _progress(to_stdout) as progress:
         sys.stdout.flush()
-        result = export(store, request, sys.stdout.buffer, progress.show if progress else None)
+        result = export(store, request, terminal_safe_bytes(sys.stdout.buffer),
+                        progress.show if progress else None)
     if result.target is not None:
         from newscli.render import clean, say
 
@@ -100,6 +105,16 @@ def _checked_format(fmt: ExportFormat | None, output: Path | None, directory: Pa
     if excel and chosen is not ExportFormat.csv:
         raise typer.BadParameter("--excel only applies to --format csv", param_hint="'--excel'")
     return chosen
+
+
+def _check_raw_cells(chosen: ExportFormat, excel: bool, raw_cells: bool) -> None:
+    if raw_cells and excel:
+        raise typer.BadParameter("--excel files are for spreadsheet programs, which would run the "
+                                 "formulas --raw-cells lets through; use one or the other",
+                                 param_hint="'--raw-cells'")
+    if raw_cells and chosen is not ExportFormat.csv:
+        raise typer.BadParameter("--raw-cells only applies to --format csv",
+                                 param_hint="'--raw-cells'")
 
 
 def _progress(to_stdout: bool) -> Any:

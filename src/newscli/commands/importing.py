@@ -9,8 +9,6 @@ from typing import Annotated, Any
 
 import typer
 
-from newscli.commands import open_store
-
 
 class ReportFormat(str, Enum):
     text = "text"
@@ -42,8 +40,14 @@ def import_command(
             "[default: *.txt *.md *.markdown *.json *.jsonl *.html *.htm]",
         ),
     ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", metavar="GLOB",
+                     help="Leave out files and folders whose name matches (repeatable)."),
+    ] = None,
     source: Annotated[
-        str | None, typer.Option(help="Source (outlet) for articles whose file names none.")
+        str | None,
+        typer.Option(metavar="NAME", help="Source (outlet) for articles that name none."),
     ] = None,
     tag: Annotated[
         list[str] | None, typer.Option("--tag", help="Tag every imported article (repeatable).")
@@ -64,16 +68,17 @@ def import_command(
     from newscli.importer import DEFAULT_GLOBS, Options, import_paths
 
     globs = tuple(p for pattern in glob or () for p in pattern.split()) or DEFAULT_GLOBS
+    excludes = tuple(p for pattern in exclude or () for p in pattern.split())
     options = Options(
         globs=globs,
+        excludes=excludes,
         source=source,
-        tags=tuple(t.strip() for t in tag or () if t.strip()),
+        tags=_checked_tags(tag),
         dry_run=dry_run,
         max_size=parse_size(max_size),
         follow_links=follow_links,
     )
-    store = open_store(ctx, create=True)
-    with _progress(paths, globs, quiet, follow_links) as advance:
+    with _archive_for(ctx, dry_run) as store, _progress(paths, options, quiet) as advance:
         report = import_paths(store, paths, options, advance)
     _print_report(report, report_format, quiet, dry_run)
     if report.interrupted:
@@ -82,9 +87,77 @@ def import_command(
         raise typer.Exit(1)
 
 
+def _checked_tags(tags: list[str] | None) -> tuple[str, ...]:
+    """--tag values, trimmed; one that cannot be a tag is a usage error."""
+    from newscli.models import tag_problem
+
+    for tag in tags or ():
+        problem = tag_problem(tag.strip())
+        if problem:
+            raise typer.BadParameter(problem, param_hint="'--tag'")
+    return tuple(t.strip() for t in tags or () if t.strip())
+
+
 @contextmanager
-def _progress(paths: list[str], globs: tuple[str, ...], quiet: bool, follow_links: bool
-              ) -> Iterator[Any]:
+def _archive_for(ctx: typer.Context, dry_run: bool) -> Iterator[Any]:
+    """The archive to import into; nothing that stores no article leaves a file or folder behind.
+
+    A dry run against an archive not made yet works on a throwaway copy of the empty schema. An
+    import that creates the archive and then stores nothing removes it, and the folders it made.
+    """
+    import tempfile
+    from pathlib import Path
+
+    from newscli.commands import archive_path
+    from newscli.store import Store
+
+    path = archive_path(ctx)
+    if path.exists():
+        store = Store.open(path, create=False)
+        try:
+            yield store
+        finally:
+            store.close()
+        return
+    if dry_run:
+        with tempfile.TemporaryDirectory(prefix="newscli-dry-run-") as folder:
+            store = Store.open(Path(folder) / "archive.db", create=True)
+            try:
+                yield store
+            finally:
+                store.close()
+        return
+    missing = [p for p in path.absolute().parents if not p.exists()]
+    store = Store.open(path, create=True)
+    try:
+        yield store
+    finally:
+        empty = _holds_nothing(store)
+        store.close()
+        if empty:
+            _remove_new_archive(path, missing)
+
+
+def _holds_nothing(store: Any) -> bool:
+    from newscli.models import Filters
+
+    return store.count(Filters()) == 0
+
+
+def _remove_new_archive(path: Any, folders: list[Any]) -> None:
+    """Remove an archive this run created and left empty, and the folders made for it."""
+    import contextlib
+
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
+    for folder in folders:  # innermost first
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+@contextmanager
+def _progress(paths: list[str], options: Any, quiet: bool) -> Iterator[Any]:
     """A per-file callback that moves a bar on stderr when it is a terminal; else None."""
     from newscli.render import is_terminal
 
@@ -94,7 +167,8 @@ def _progress(paths: list[str], globs: tuple[str, ...], quiet: bool, follow_link
     from newscli.commands.progress import ProgressOnStderr
     from newscli.importer import iter_candidates
 
-    total = sum(1 for _ in iter_candidates(paths, globs, follow_links=follow_links))
+    total = sum(1 for _ in iter_candidates(paths, options.globs, options.excludes,
+                                           follow_links=options.follow_links))
     done = 0
     with ProgressOnStderr("importing", rate_unit="files/s") as bar:
         bar.show(done, total)
@@ -113,17 +187,18 @@ def _print_report(report: Any, fmt: ReportFormat, quiet: bool, dry_run: bool) ->
     if not quiet:
         for note in report.notes:
             say(f"note: {clean(note, one_line=True)}")
+        for skipped in report.skipped:
+            say(f"skipped: {clean(skipped.path, one_line=True)}: "
+                f"{clean(skipped.error, one_line=True)}")
     for failure in report.failures:
         say(f"failed: {clean(failure.path, one_line=True)}: {clean(failure.error, one_line=True)}")
     if fmt is ReportFormat.json:
-        import json
+        from newscli.formats import to_json_line
 
-        print(json.dumps(report.as_dict(), ensure_ascii=False))
+        print(to_json_line(report.as_dict()))
     elif not quiet:
-        counts = ", ".join(f"{getattr(report, n)} {n}" for n in
-                           ("imported", "updated", "unchanged", "duplicates", "failed"))
         prefix = "dry run, nothing written: " if dry_run else ""
-        say(f"{prefix}{counts}")
+        say(prefix + report_counts(report))
     if report.interrupted:
         say("interrupted: the articles counted above are stored; run the import again to finish")
     if report.stopped:
@@ -131,3 +206,17 @@ def _print_report(report: Any, fmt: ReportFormat, quiet: bool, dry_run: bool) ->
         say(f"not stored: the {report.not_stored:,} articles being written when it stopped, and "
             "every file after them; the articles counted above are stored. Make room and run "
             "the same import again to finish (what is stored is skipped)")
+
+
+def report_counts(report: Any) -> str:
+    """`3 imported, 0 updated, 1 unchanged, 1 duplicate, 0 failed`, then what was set apart."""
+    singular = {"duplicates": "duplicate"}
+    counts = [f"{getattr(report, name)} "
+              + (singular.get(name, name) if getattr(report, name) == 1 else name)
+              for name in ("imported", "updated", "unchanged", "duplicates", "failed")]
+    if report.skipped:
+        counts.append(f"{len(report.skipped)} skipped")
+    text = ", ".join(counts)
+    if report.headline_only:
+        text += f" ({report.headline_only} headline-only: a title and no text)"
+    return text

@@ -21,6 +21,12 @@ UntilOption = Annotated[
     str | None, typer.Option("--until", help="Published on or before (same forms as --since).")
 ]
 
+RawCellsOption = Annotated[
+    bool,
+    typer.Option("--raw-cells", help="CSV and TSV cells exactly as stored: no ' before a cell "
+                 "that starts with = + - @ (which a spreadsheet would run as a formula)."),
+]
+
 
 def filters_from(
     source: list[str] | None,

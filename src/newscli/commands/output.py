@@ -9,11 +9,13 @@ On a terminal every listing is a table. Machine formats are written with the sta
 
 from __future__ import annotations
 
+import codecs
+import io
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Any, Literal, TextIO, cast
+from typing import Annotated, Any, BinaryIO, Literal, TextIO, cast
 
 import typer
 
@@ -61,7 +63,13 @@ SUMMARIES = Listing(
     piped=OutputFormat.json, show_empty_table=False,
     help="Output format [default: table on a terminal, json when piped]",
 )
+# One record, not a listing: `info` prints a table or one JSON object.
+REPORT = Listing(
+    accepts=(OutputFormat.table, OutputFormat.json), piped=OutputFormat.json,
+    show_empty_table=False, help="table or json [default: table on a terminal, json when piped]",
+)
 ArticlesFormatOption = ARTICLES.option()
+ReportFormatOption = REPORT.option()
 SummariesFormatOption = SUMMARIES.option()
 
 
@@ -74,12 +82,14 @@ def emit(
     table: Callable[[list[Any]], None],
     flat: tuple[Iterable[Mapping[str, Any]], Sequence[str]] | None = None,
     out: TextIO | None = None,
+    raw_cells: bool = False,
 ) -> int:
     """Write records in the format (None: the listing's default); return how many were written.
 
     JSON and JSON Lines carry each record's `fields`, in that order; CSV and TSV write `flat`
     (rows and their columns) where records nest, else the records themselves. A table is
     `table(records)`, made in render. Machine formats stream: a million rows never sit in memory.
+    CSV and TSV cells a spreadsheet would run as formulas are neutralised unless `raw_cells`.
     """
     out = out or sys.stdout
     chosen = listing.chosen(fmt, out)
@@ -89,12 +99,15 @@ def emit(
             table(shown)
         return len(shown)
     rows, columns = flat or (records, fields)
-    return _write_machine(chosen, records, fields, rows, columns, data_stream(out))
+    stream = data_stream(out)
+    count = _write_machine(chosen, records, fields, rows, columns, stream, raw_cells)
+    stream.flush()
+    return count
 
 
 def _write_machine(
     fmt: OutputFormat, records: Iterable[Mapping[str, Any]], fields: Sequence[str],
-    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: TextIO,
+    rows: Iterable[Mapping[str, Any]], columns: Sequence[str], out: TextIO, raw_cells: bool,
 ) -> int:
     from newscli import formats
 
@@ -111,7 +124,8 @@ def _write_machine(
     # Text tables end up in terminals (`cat`, `column -t`): their cells carry no live escapes.
     # JSON needs no such care, its encoding escapes control characters.
     cells = ({name: _escapes_as_text(row.get(name)) for name in columns} for row in rows)
-    return formats.write_delimited(cells, out, columns, tsv=fmt is OutputFormat.tsv)
+    return formats.write_delimited(cells, out, columns, tsv=fmt is OutputFormat.tsv,
+                                   raw_cells=raw_cells)
 
 
 def _escapes_as_text(value: Any) -> Any:
@@ -154,15 +168,74 @@ def data_stream(out: TextIO) -> TextIO:
 
 
 class _CleanedStream:
-    """Write-through wrapper that passes every chunk through render.clean."""
+    """Write-through wrapper that passes every chunk through render.clean.
+
+    Line ends stay line ends: CSV ends its rows with CRLF, which moves no cursor anywhere
+    harmful, so a CR is held back until the next chunk shows whether LF follows it.
+    """
 
     def __init__(self, out: TextIO):
         self._out = out
+        self._held = ""
 
     def write(self, text: str) -> int:
+        self._out.write(self._cleaned(text))
+        return len(text)
+
+    def _cleaned(self, text: str) -> str:
         from newscli.render import clean
 
-        return self._out.write(clean(text))
+        text, self._held = self._held + text, ""
+        if text.endswith("\r"):
+            text, self._held = text[:-1], "\r"
+        return "\r\n".join(clean(part) for part in text.split("\r\n"))
+
+    def flush(self) -> None:
+        if self._held:
+            from newscli.render import clean
+
+            self._out.write(clean(self._held))
+            self._held = ""
+        self._out.flush()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._out, name)
+
+
+def terminal_safe_bytes(stream: BinaryIO) -> BinaryIO:
+    """A byte stream for data written as UTF-8 bytes (export): on a terminal, escape sequences
+    in it are shown as text, never obeyed; elsewhere the stream itself."""
+    from newscli.render import is_terminal
+
+    return cast(BinaryIO, _CleanedBytes(stream)) if is_terminal(stream) else stream
+
+
+class _CleanedBytes(io.RawIOBase):
+    """UTF-8 bytes decoded, cleaned as _CleanedStream cleans text, and encoded again."""
+
+    def __init__(self, out: BinaryIO):
+        super().__init__()
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._text = _CleanedStream(cast(TextIO, _Utf8Writer(out)))
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        self._text.write(self._decoder.decode(bytes(data)))
+        return len(data)
+
+    def flush(self) -> None:
+        self._text.write(self._decoder.decode(b"", final=True))
+        self._text.flush()
+
+
+class _Utf8Writer:
+    def __init__(self, out: BinaryIO):
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(text.encode("utf-8"))
+
+    def flush(self) -> None:
+        self._out.flush()

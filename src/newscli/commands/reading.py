@@ -9,6 +9,7 @@ import typer
 from newscli.commands import open_store
 from newscli.commands.options import (
     AuthorOption,
+    RawCellsOption,
     SinceOption,
     SourceOption,
     TagOption,
@@ -63,6 +64,7 @@ def list_command(
     limit: LimitOption = None,
     offset: OffsetOption = 0,
     fmt: FormatOption = None,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """List articles, newest first (undated last)."""
     from newscli.models import LIST_FIELDS
@@ -78,10 +80,13 @@ def list_command(
     )
     if table:
         rows = list_cells(rows)
-    shown = emit(rows, fmt, ARTICLES, LIST_FIELDS,
+    shown = emit(rows, fmt, ARTICLES, LIST_FIELDS, raw_cells=raw_cells,
                  table=lambda cells: print_table(cells, ("date", "source", "title", "slug")))
-    if table:
-        say(_list_footer(shown, offset, store.count(filters), filters))
+    total = store.count(filters) if table or not shown else shown
+    if table or not total:
+        say(_list_footer(shown, offset, total, filters))
+    if not total:
+        raise typer.Exit(1)  # nothing found, as search, tags and stats say it
 
 
 def _list_footer(shown: int, offset: int, total: int, filters: Any) -> str:
@@ -116,6 +121,7 @@ def search_command(
     limit: Annotated[int, typer.Option("--limit", min=0, help="At most this many.")] = 20,
     offset: OffsetOption = 0,
     fmt: FormatOption = None,
+    raw_cells: RawCellsOption = False,
 ) -> None:
     """Full-text search, best matches first; exit 1 when nothing matches (like grep).
 
@@ -138,7 +144,8 @@ def search_command(
     if ARTICLES.chosen(fmt) is OutputFormat.table:
         hits = search_cells(hits, offset)
     shown = emit(hits, fmt, ARTICLES, (*LIST_FIELDS, "score", "snippet"),
-                 table=lambda cells: print_table(cells, ("rank", "result"), header=False))
+                 table=lambda cells: print_table(cells, ("rank", "result"), header=False),
+                 raw_cells=raw_cells)
     total = search.count(store, query) if shown or offset else 0
     _report_hits(store, query, options, text, shown, offset, total)
     if total == 0:

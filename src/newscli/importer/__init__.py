@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from newscli import __version__
 from newscli.errors import DatabaseError
 from newscli.importer.options import DEFAULT_GLOBS, DEFAULT_MAX_SIZE, Options
-from newscli.importer.parse import ParseOutcome, parse_candidate
+from newscli.importer.parse import ParseOutcome, Skipped, parse_candidate
 from newscli.importer.pool import ParsedFile, parse_candidates
 from newscli.importer.report import OUTCOMES, Failure, Report
 from newscli.importer.saving import PendingArticle, save_batch, save_known
@@ -51,7 +51,8 @@ def import_paths(
     report = Report()
     states = FileStates(store.conn, _options_fingerprint(options), time.time_ns())
     try:
-        found = iter_candidates(paths, options.globs, follow_links=options.follow_links)
+        found = iter_candidates(paths, options.globs, options.excludes,
+                                follow_links=options.follow_links)
         to_read = _skip_unchanged(found, states, report, progress)
         # stdin can only be read by this process
         parsed = parse_candidates(to_read, options, batch_size=BATCH_SIZE, parallel=STDIN not in paths)
@@ -110,7 +111,11 @@ def _to_save(
         for label, result, multi_record in outcomes:
             if isinstance(result, str):
                 report.fail(label, result)
+            elif isinstance(result, Skipped):
+                report.skip(label, result.reason)
             else:
+                if not result.body.strip():
+                    report.headline_only += 1
                 state = None if multi_record else candidate.file_state()
                 yield PendingArticle(label, result, multi_record, state)
         if progress:

@@ -10,9 +10,11 @@ DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 
 @dataclass
 class Options:
-    """The import command's options: globs, --source, --tag, --dry-run, --max-size, --follow-links."""
+    """The import command's options: globs, --exclude, --source, --tag, --dry-run, --max-size,
+    --follow-links."""
 
     globs: tuple[str, ...] = DEFAULT_GLOBS
+    excludes: tuple[str, ...] = ()  # file or folder name patterns to leave out (--exclude)
     source: str | None = None
     tags: tuple[str, ...] = ()
     dry_run: bool = False

@@ -13,23 +13,68 @@ from newscli.errors import ParseError, os_reason
 from newscli.importer.options import Options
 from newscli.importer.walk import Candidate, read_candidate, read_capped
 from newscli.models import Article
-from newscli.parsing import is_multi_record, parse_document
-from newscli.parsing.decode import decode
+from newscli.parsing import is_multi_record, noting_guess, parse_document
+from newscli.parsing.decode import decode_noting
+from newscli.parsing.fields import settle_tags
 from newscli.parsing.records import parse_jsonl
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class Skipped(NamedTuple):
+    """A file left out on purpose (not read, or read and found to hold no article), and why."""
+
+    reason: str
 
 
 class ParseOutcome(NamedTuple):
     """What one file, or one record of a multi-article file, parsed to."""
 
     label: str  # the file's name, with ":N" for record N of a multi-article file
-    result: Article | str  # the article, or why there is none
+    result: Article | str | Skipped  # the article, why there is none, or why it was left out
     multi_record: bool  # a record of a multi-article file (JSON, JSON Lines)
 
 
 def parse_candidate(candidate: Candidate, options: Options) -> Iterator[ParseOutcome]:
-    """Each article of the file, or the error that stopped it, completed with the options."""
+    """Each article of the file, or the error that stopped it, completed with the options.
+
+    A JSON file met in a folder whose records all lack text (a list of titles and metadata, such
+    as the truth file of an evaluation) is skipped as a whole: headlines-only feeds are imported
+    when the file is named on the command line.
+    """
+    if candidate.skip:
+        yield ParseOutcome(candidate.name, Skipped(candidate.skip), False)
+        return
+    outcomes = _parsed(candidate, options)
+    if candidate.explicit or not is_multi_record(candidate.name):
+        yield from outcomes
+    else:
+        yield from _unless_all_headlines(candidate.name, outcomes)
+
+
+def _unless_all_headlines(name: str, outcomes: Iterator[ParseOutcome]) -> Iterator[ParseOutcome]:
+    """The outcomes, or one Skipped when no record has text (headline-only records are held
+    back until a record with text shows the file holds articles)."""
+    held: list[ParseOutcome] = []
+    with_text = False
+    for outcome in outcomes:
+        if with_text:
+            yield outcome
+        elif isinstance(outcome.result, Article) and not outcome.result.body.strip():
+            held.append(outcome)
+        else:
+            with_text = isinstance(outcome.result, Article)
+            if with_text:
+                yield from held
+                held.clear()
+            yield outcome
+    if held:
+        yield ParseOutcome(name, Skipped(
+            f"no record has text ({len(held):,} with a title only); name the file itself "
+            "to import them as headlines"), False)
+
+
+def _parsed(candidate: Candidate, options: Options) -> Iterator[ParseOutcome]:
     if candidate.error:
         yield ParseOutcome(candidate.name, candidate.error, False)
         return
@@ -53,6 +98,14 @@ def parse_candidate(candidate: Candidate, options: Options) -> Iterator[ParseOut
             yield ParseOutcome(label, result, multi)
     except ParseError as exc:
         yield ParseOutcome(candidate.name, str(exc), False)
+    except Exception as exc:  # a bug in newscli or a library: named as one, the file too
+        yield ParseOutcome(candidate.name, bug_reason(exc), False)
+
+
+def bug_reason(exc: Exception) -> str:
+    """How a failure that is not the file's fault is reported: as a bug, never as bad input."""
+    detail = " ".join(str(exc).split())[:200]
+    return f"newscli failed on it, a bug to report: {type(exc).__name__}: {detail}"
 
 
 def _holds_lone_surrogate(article: Article) -> bool:
@@ -84,7 +137,9 @@ def _stream_jsonl(path: Path, max_size: int) -> Iterator[tuple[int, Article | Pa
                         f"line is larger than the {max_size:,}-byte limit (see --max-size)")
                 elif raw.strip():
                     try:
-                        yield from ((number, r) for _, r in parse_jsonl(decode(raw)))
+                        decoded = decode_noting(raw)
+                        results = noting_guess(parse_jsonl(decoded.text), decoded.guess)
+                        yield from ((number, r) for _, r in results)
                     except ParseError as exc:
                         yield number, exc
     except OSError as exc:
@@ -101,3 +156,4 @@ def _complete(article: Article, candidate: Candidate, options: Options, multi: b
     for tag in options.tags:
         if tag not in article.tags:
             article.tags.append(tag)
+    settle_tags(article)

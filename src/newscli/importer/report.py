@@ -27,6 +27,8 @@ class Report:
     failures: list[Failure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     interrupted: bool = False
+    skipped: list[Failure] = field(default_factory=list)  # files left out on purpose, and why
+    headline_only: int = 0  # articles saved with a title and no text (wire headlines)
     stopped: str | None = None  # why the archive took no more (a full disk), if it stopped
     not_stored: int = 0  # articles parsed but rolled back when it stopped
 
@@ -37,9 +39,14 @@ class Report:
         self.failed += 1
         self.failures.append(Failure(path, error))
 
+    def skip(self, path: str, reason: str) -> None:
+        self.skipped.append(Failure(path, reason))
+
     def as_dict(self) -> dict[str, object]:
         data: dict[str, object] = {name: getattr(self, name) for name in OUTCOMES}
         data["failures"] = [{"path": f.path, "error": f.error} for f in self.failures]
+        data["headline_only"] = self.headline_only
+        data["skipped"] = [{"path": f.path, "reason": f.error} for f in self.skipped]
         if self.stopped:
             data["stopped"] = self.stopped
             data["not_stored"] = self.not_stored

@@ -29,9 +29,18 @@ STDIN = "-"
 PAGE_ASSET_SUFFIXES = ("_files", "-Dateien", "_fichiers", "_archivos", "_arquivos", "_bestanden", "_file")
 
 
+# Files that travel with a folder of articles but are not articles: a repository's licence,
+# read-me and change log, whatever their extension (LICENSE.txt, README.md). Skipped inside
+# folders and listed as skipped; named on the command line, they are imported.
+NOT_ARTICLE_NAMES = re.compile(r"(licen[cs]e|unlicense|copying|readme|changelog)(\.[^.]*)?",
+                               re.IGNORECASE)
+NOT_ARTICLE = "not an article (licence, read-me or change log)"
+EXCLUDED = "excluded by --exclude"
+
+
 @dataclass
 class Candidate:
-    """A file found by the walk, or the reason it cannot be read."""
+    """A file found by the walk, or the reason it cannot be read (error) or is left out (skip)."""
 
     name: str
     path: Path | None
@@ -39,6 +48,8 @@ class Candidate:
     size: int | None = None
     mtime_ns: int | None = None
     absolute: str | None = None
+    explicit: bool = True  # named on the command line (or by a glob there), not met in a folder
+    skip: str | None = None
 
     def file_state(self) -> FileState | None:
         """(absolute path, size, mtime) as the walk saw it; None for stdin and errors."""
@@ -47,12 +58,16 @@ class Candidate:
         return self.absolute or os.path.abspath(self.path), self.size, self.mtime_ns
 
 
-def iter_candidates(paths: Iterable[str], globs: tuple[str, ...], *, follow_links: bool = False
-                    ) -> Iterator[Candidate]:
+def iter_candidates(
+    paths: Iterable[str], globs: tuple[str, ...], excludes: tuple[str, ...] = (), *,
+    follow_links: bool = False,
+) -> Iterator[Candidate]:
     """Files named or found under folders (recursively), in a stable order; never hangs.
 
-    A symbolic link met in a folder is followed only when it leads inside the files and folders
-    given (or with follow_links): a downloaded folder cannot make the import read ~/.ssh.
+    Inside folders, files that are not articles (NOT_ARTICLE_NAMES) and files or folders an
+    exclude pattern matches come back with `skip` set, to be reported, never read. A symbolic
+    link met in a folder is followed only when it leads inside the files and folders given (or
+    with follow_links): a downloaded folder cannot make the import read ~/.ssh.
     """
     expanded = [(raw, [] if raw == STDIN else _expand(raw)) for raw in paths]
     roots = None if follow_links else _roots(p for _, found in expanded for p in found)
@@ -63,7 +78,15 @@ def iter_candidates(paths: Iterable[str], globs: tuple[str, ...], *, follow_link
         if not matches:
             yield Candidate(raw, None, "no such file or folder")
         for path in matches:
-            yield from _walk(path, globs, set(), os.path.abspath(path), explicit=True, roots=roots)
+            if excludes and _excluded(path.name, excludes):
+                yield Candidate(str(path), None, skip=EXCLUDED)
+                continue
+            yield from _walk(path, globs, set(), os.path.abspath(path), explicit=True,
+                             excludes=excludes, roots=roots)
+
+
+def _excluded(name: str, excludes: tuple[str, ...]) -> bool:
+    return _glob_pattern(excludes).match(name.lower()) is not None
 
 
 def _roots(paths: Iterable[Path]) -> tuple[str, ...]:
@@ -91,7 +114,8 @@ def _expand(raw: str) -> list[Path]:
 
 
 def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolute: str, *,
-          explicit: bool, roots: tuple[str, ...] | None = None) -> Iterator[Candidate]:
+          explicit: bool, excludes: tuple[str, ...] = (),
+          roots: tuple[str, ...] | None = None) -> Iterator[Candidate]:
     """The candidates at or under path; one named by the user (explicit) is taken whatever the
     globs. seen holds the folders visited, by device and inode."""
     try:
@@ -120,14 +144,24 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolu
             yield Candidate(_shown(entry.path), None, "its name is not valid UTF-8; rename it")
             continue
         child = os.path.join(absolute, entry.name)  # abspath() asks for the cwd each time
-        if _leads_outside(entry, roots):
-            if _is_dir(entry) or _wanted(entry.name, globs):
+        is_dir = _is_dir(entry)
+        if excludes and _excluded(entry.name, excludes):
+            if is_dir or _wanted(entry.name, globs):
+                yield Candidate(entry.path, None, skip=EXCLUDED)
+        elif _leads_outside(entry, roots):
+            if is_dir or _wanted(entry.name, globs):
                 yield Candidate(entry.path, None, "symbolic link to outside the folders given; "
                                 "not followed (--follow-links follows it)")
-        elif _is_dir(entry):
-            yield from _walk(Path(entry.path), globs, seen, child, explicit=False, roots=roots)
+        elif is_dir:
+            yield from _walk(Path(entry.path), globs, seen, child, explicit=False,
+                             excludes=excludes, roots=roots)
         elif _wanted(entry.name, globs):  # files the globs do not take are never looked at
-            yield _found_file(Path(entry.path), child)
+            if NOT_ARTICLE_NAMES.fullmatch(entry.name):
+                yield Candidate(entry.path, None, skip=NOT_ARTICLE)
+            else:
+                found = _found_file(Path(entry.path), child)
+                found.explicit = False
+                yield found
 
 
 def _is_utf8(name: str) -> bool:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os.path
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from newscli.errors import ParseError
 from newscli.models import Article
 from newscli.parsing.dates import normalise_date
-from newscli.parsing.decode import decode
+from newscli.parsing.decode import decode_noting
 from newscli.parsing.frontmatter import has_front_matter, parse_front_matter, title_from_body
 from newscli.parsing.html import HTML_SUFFIXES, looks_like_html, parse_html
 from newscli.parsing.records import parse_json, parse_jsonl
@@ -38,17 +38,27 @@ def parse_document(name: str, data: bytes) -> Iterator[NumberedResult]:
     if suffix in HTML_SUFFIXES and data.strip():
         yield NumberedResult(0, parse_html(data))
         return
-    text = decode(data)
+    decoded = decode_noting(data)
+    text = decoded.text
     if not text.strip():
         raise ParseError("file is empty")
     if name == "-" and looks_like_html(text):
         yield NumberedResult(0, parse_html(data))
     elif suffix in (".jsonl", ".ndjson"):
-        yield from parse_jsonl(text)
+        yield from noting_guess(parse_jsonl(text), decoded.guess)
     elif suffix == ".json" or (name == "-" and text.lstrip()[:1] in ("[", "{")):
-        yield from parse_json(text)
+        yield from noting_guess(parse_json(text), decoded.guess)
     else:
-        yield NumberedResult(0, parse_article_text(name, text))
+        yield from noting_guess([NumberedResult(0, parse_article_text(name, text))], decoded.guess)
+
+
+def noting_guess(results: Iterable[NumberedResult], guess: str | None) -> Iterator[NumberedResult]:
+    """Each article told which encoding was guessed for its bytes: in meta, and as a note."""
+    for result in results:
+        if guess and isinstance(result.result, Article):
+            result.result.meta["guessed_encoding"] = guess
+            result.result.warnings.append(f"text encoding guessed: {guess}")
+        yield result
 
 
 def parse_article_text(name: str, text: str) -> Article:

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from newscli.errors import ParseError
-from newscli.models import Article
+from newscli.models import TAG_MAX, TAG_SEPARATOR, Article
 from newscli.parsing.dates import normalise_date
 from newscli.parsing.titles import bounded_title
 
@@ -127,6 +127,25 @@ def as_tags(value: Any) -> list[str]:
         if tag and tag not in tags:
             tags.append(tag)
     return tags
+
+
+def settle_tags(article: Article) -> None:
+    """The article's tags as newscli keeps them: split at the CSV/TSV list separator, and any
+    longer than a tag can be moved to meta (`long_tags`), with a note, rather than lost."""
+    tags: list[str] = []
+    too_long: list[str] = []
+    for tag in article.tags:
+        for part in tag.split(TAG_SEPARATOR):
+            part = part.strip()
+            if len(part) > TAG_MAX:
+                too_long.append(part)
+            elif part and part not in tags:
+                tags.append(part)
+    article.tags = tags
+    if too_long:
+        article.meta["long_tags"] = too_long
+        article.warnings.append(f"{len(too_long)} tag(s) longer than {TAG_MAX} characters kept in "
+                                "meta.long_tags, not as tags")
 
 
 def jsonable(value: Any, budget: list[int] | None = None) -> Any:

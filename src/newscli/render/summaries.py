@@ -34,6 +34,10 @@ _COLUMN_HINTS: dict[str, dict[str, Any]] = {
     "similarity": {"justify": "right", "no_wrap": True},
     "score": {"justify": "right", "no_wrap": True},
     "count": {"justify": "right", "no_wrap": True},
+    "of": {"justify": "right", "no_wrap": True},
+    "articles": {"justify": "right", "no_wrap": True},
+    "others": {"justify": "right", "no_wrap": True},
+    "share": {"justify": "right", "no_wrap": True},
     "published": {"no_wrap": True},
     "source": {"max_width": 20},
     "article": {"overflow": "fold"},
@@ -92,6 +96,78 @@ def print_counts(rows: list[dict[str, Any]], by: str) -> None:
     for row in rows:
         chart = bar(row["count"], largest) if row["key"] is not None else ""
         table.add_row(_text_cell(row["key"], missing), f"{row['count']:,}", chart)
+    stdout_console().print(table)
+
+
+def percent(share: float | None) -> str:
+    """A share as a percentage a person reads at a glance: 12.5%, 0.04%, - where undefined."""
+    if share is None:
+        return "-"
+    value = 100 * share
+    return f"{value:.1f}%" if value >= 1 or value == 0 else f"{value:.2g}%"
+
+
+def print_coverage(rows: list[dict[str, Any]], by: str) -> None:
+    """Counts beside their share of all articles (the total used), with a bar for the count."""
+    largest = max((row["count"] for row in rows if row["key"] is not None), default=0)
+    missing = "(no date)" if by in ("year", "month", "week", "day") else f"(no {by})"
+    table = _summary_table(by, "count", "of", "share", "")
+    for row in rows:
+        chart = bar(row["count"], largest) if row["key"] is not None else ""
+        table.add_row(_text_cell(row["key"], missing), f"{row['count']:,}", f"{row['total']:,}",
+                      percent(row["share"]), chart)
+    if by in ("year", "month", "week", "day"):  # each article in one row: the rows add up
+        count, total = (sum(row[name] for row in rows) for name in ("count", "total"))
+        table.caption = f"{count:,} of {total:,} articles ({percent(count / total)})"
+    stdout_console().print(table)
+
+
+def print_comparison(rows: list[dict[str, Any]], queries: list[str], by: str) -> None:
+    """One line a key: its total, then each query's count, share and a bar of the share.
+
+    All bars are on one scale (the largest share), so they compare across queries.
+    """
+    from rich.text import Text
+
+    missing = "(no date)" if by in ("year", "month", "week", "day") else f"(no {by})"
+    labels = [clean(text, one_line=True) for text in queries]
+    keys = [clean(str(row["key"]), one_line=True) if row["key"] is not None else missing
+            for row in rows]
+    key_width = min(20, max([len(by), *map(len, keys)]))
+    total_width = max([2, *(len(f"{row['total']:,}") for row in rows)])
+    console = stdout_console()
+    # What the key, total, counts and shares leave of the line goes to the bars, shared out.
+    # Each column takes two characters more than its text (padding and edges).
+    columns = 2 + 3 * len(labels)
+    fixed = key_width + total_width + sum(max(len(label), 5) + 6 for label in labels)
+    spare = console.width - fixed - 3 * columns
+    width = max(1, min(BAR_WIDTH, spare // max(1, len(labels))))
+    largest = max((row["share"] or 0 for row in rows if row["key"] is not None), default=0)
+    table = _summary_table()
+    table.add_column(by, max_width=20, min_width=key_width)
+    table.add_column("of", justify="right", no_wrap=True)
+    for label in labels:
+        table.add_column(Text(label), justify="right", no_wrap=True)
+        table.add_column("share", justify="right", no_wrap=True)
+        table.add_column("", no_wrap=True, overflow="crop", max_width=width)
+    lines: dict[Any, list[Any]] = {}
+    for row in rows:
+        chart = "" if row["key"] is None else \
+            bar(round((row["share"] or 0) * 1e6), round(largest * 1e6), width)
+        line = lines.setdefault(row["key"], [_text_cell(row["key"], missing), f"{row['total']:,}"])
+        line += [f"{row['count']:,}", percent(row["share"]), chart]
+    for line in lines.values():
+        table.add_row(*line)
+    table.caption = "of: all articles; bars: the share of them, one scale for every query"
+    console.print(table)
+
+
+def print_keywords(terms: list[dict[str, Any]]) -> None:
+    """Terms best first: in how many of the articles, the share of them and of the others."""
+    table = _summary_table("term", "articles", "share", "others", "score")
+    for row in terms:
+        table.add_row(_text_cell(row["term"]), f"{row['articles']:,}", percent(row["share"]),
+                      percent(row["other_share"]), f"{row['score']:,.1f}")
     stdout_console().print(table)
 
 

@@ -1,12 +1,15 @@
-"""Counting SQL for `newscli stats` and `newscli info`: by field, by day, and totals."""
+"""Counting SQL for `newscli stats`, `compare`, `keywords` and `info`: by field, by day, totals,
+and the texts of a sample of articles."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from typing import Any
 
 from newscli.models import Filters
 from newscli.store.filters import where_clause
+from newscli.store.sql import placeholders
 
 
 def field_counts(
@@ -45,3 +48,19 @@ def totals(conn: sqlite3.Connection, filters: Filters | None, match: str | None)
         params,
     ).fetchone()
     return row
+
+
+def article_ids(conn: sqlite3.Connection, filters: Filters | None = None,
+                match: str | None = None) -> list[int]:
+    """Ids of the matching articles (every article without filters or match), in id order."""
+    where, params = where_clause(filters, match)
+    return [row[0] for row in conn.execute(f"SELECT id FROM articles{where} ORDER BY id", params)]
+
+
+def article_texts(conn: sqlite3.Connection, ids: list[int], chunk: int = 500) -> Iterator[str]:
+    """Title and body of each article, as one text, a chunk of ids at a time."""
+    for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
+        sql = f"SELECT title, body FROM articles WHERE id IN ({placeholders(len(part))})"
+        for title, body in conn.execute(sql, part):
+            yield f"{title or ''}.\n{body or ''}"

@@ -395,3 +395,138 @@ def test_query_language_fuzz_never_raises(fuzz_archive):
         assert "Traceback" not in result.stderr and "fts5" not in result.stderr.lower()
 
     check()
+
+
+# -- dates and titles newscli cannot take as they are --------------------------------------------
+
+
+@pytest.mark.parametrize("date", ["-0044-03-15", "'-0044-03-15'", "0000-01-01", "99999-01-01",
+                                  "1999-02-30", "−0044-03-15"])
+def test_a_date_newscli_cannot_represent_is_kept_in_meta_and_the_article_imports(
+        cli, tmp_path, date):
+    write(tmp_path / "in", "a.md", f"---\ntitle: Ides of March\ndate: {date}\nplace: Rome\n---\n"
+          "Caesar is stabbed.\n")
+    result = cli("import", str(tmp_path / "in"))
+    assert result.exit_code == 0, result.stderr
+    assert "kept in meta" in result.stderr and "1 imported" in result.stderr
+    article = cli.json("show", "ides-of-march")
+    assert article["published"] is None  # never a mangled 0044-03-15
+    assert article["meta"]["date"] == date.strip("'")
+    assert article["meta"]["place"] == "Rome"
+
+
+def test_a_readable_date_beside_an_impossible_one_in_meta_still_imports(cli, tmp_path):
+    write(tmp_path / "in", "a.md", "---\ntitle: T\ndate: 2024-05-01\nupdated: 0000-01-01\n---\nB.\n")
+    assert cli("import", str(tmp_path / "in")).exit_code == 0
+    article = cli.json("show", "t")
+    assert article["published"] == "2024-05-01" and article["meta"]["updated"] == "0000-01-01"
+
+
+@pytest.mark.parametrize("front, title", [
+    ("title: {a: 1}", "Body line one."),
+    ("title: [a, {b: 2}]", "Body line one."),
+    ("title: [Part, 2]", "Part, 2"),
+    ("title: 1984", "1984"),
+])
+def test_titles_are_text_whatever_the_front_matter_holds(cli, tmp_path, front, title):
+    write(tmp_path / "in", "a.md", f"---\n{front}\n---\nBody line one.\n\nMore.\n")
+    result = cli("import", str(tmp_path / "in"))
+    assert result.exit_code == 0, result.stderr
+    [article] = cli.json("list")
+    assert article["title"] == title and "{" not in article["title"]
+
+
+@pytest.mark.parametrize("name, text", [
+    ("a.md", "---\ntitle: " + "word " * 200_000 + "\n---\nBody.\n"),
+    ("b.txt", "word " * 200_000 + "\n\nBody.\n"),
+    ("c.json", '{"title": "' + "word " * 200_000 + '", "body": "Body."}'),
+    ("d.jsonl", '{"body": "' + "word " * 200_000 + '"}\n'),
+    ("e.md", "---\nauthor: x\n---\n# " + "word " * 200_000 + "\n\nBody.\n"),
+])
+def test_titles_have_one_bounded_length_whatever_the_shape(cli, tmp_path, name, text):
+    from newscli.parsing.titles import MAX_TITLE
+
+    write(tmp_path / "in", name, text)
+    result = cli("import", str(tmp_path / "in"))
+    assert result.exit_code == 0, result.stderr
+    [article] = cli.json("list")
+    assert len(article["title"]) == MAX_TITLE and article["title"].endswith("word…")
+
+
+# -- symbolic links ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def linked(tmp_path):
+    """in/ holds a file, links inside it, and links to outside/ (a secret file and a folder)."""
+    import os
+
+    inside, outside, other = tmp_path / "in", tmp_path / "outside", tmp_path / "other"
+    write(inside, "own.txt", "Own Article\n\nImported from the folder.\n")
+    write(inside, "sub/deep.txt", "Deep Article\n\nIn a subfolder.\n")
+    write(outside, "secret.txt", "Secret Article\n\nShould stay outside.\n")
+    write(outside, "folder/more.txt", "More Secrets\n\nAlso outside.\n")
+    write(other, "given.txt", "Given Article\n\nIn a second folder given.\n")
+    os.symlink(outside / "secret.txt", inside / "secret.txt")
+    os.symlink(outside / "folder", inside / "folder")
+    os.symlink(inside / "sub", inside / "alias")  # inside: followed (a folder once, by inode)
+    os.symlink(other / "given.txt", inside / "to-other.txt")  # inside another path given
+    os.symlink(outside / "nothing.png", inside / "image.png")  # not a wanted name: ignored
+    return tmp_path
+
+
+def test_links_leading_outside_the_folders_given_are_not_followed(cli, linked):
+    import json
+
+    result = cli("import", str(linked / "in"), str(linked / "other"), "--format", "json")
+    report = json.loads(result.stdout)
+    assert result.exit_code == 1
+    assert sorted(f["path"].rsplit("/", 1)[1] for f in report["failures"]) == ["folder",
+                                                                                "secret.txt"]
+    assert all("outside the folders given" in f["error"] and "--follow-links" in f["error"]
+               for f in report["failures"])
+    titles = sorted(a["title"] for a in cli.json("list"))
+    assert titles == ["Deep Article", "Given Article", "Own Article"]
+
+
+def test_follow_links_follows_them(cli, linked):
+    result = cli("import", str(linked / "in"), "--follow-links")
+    assert result.exit_code == 0, result.stderr
+    titles = sorted(a["title"] for a in cli.json("list"))
+    assert titles == ["Deep Article", "Given Article", "More Secrets", "Own Article",
+                      "Secret Article"]
+
+
+def test_a_link_named_on_the_command_line_is_followed(cli, linked):
+    result = cli("import", str(linked / "in" / "secret.txt"))
+    assert result.exit_code == 0, result.stderr
+    assert [a["title"] for a in cli.json("list")] == ["Secret Article"]
+
+
+# -- deeply nested pages -------------------------------------------------------------------------
+
+_PARAGRAPH = "<p>" + " ".join(f"Harbour story sentence {i} about the night ferry and its fares."
+                              for i in range(30)) + "</p>"
+
+
+def _nested_page(depth: int) -> str:
+    return ("<html><head><title>Deep Page</title></head><body>" + "<div>" * depth + _PARAGRAPH
+            + "</div>" * depth + "</body></html>")
+
+
+@pytest.mark.parametrize("depth", [200, 300, 1000])
+def test_a_deep_but_real_page_imports(depth):
+    from newscli.parsing.html import parse_html
+
+    article = parse_html(_nested_page(depth).encode())
+    assert article.title == "Deep Page" and "night ferry" in article.body
+
+
+@pytest.mark.parametrize("depth", [3000, 100_000])
+def test_pathological_depth_fails_with_that_reason(cli, tmp_path, depth):
+    write(tmp_path / "in", "deep.html", _nested_page(depth))
+    write(tmp_path / "in", "fine.txt", "Fine Article\n\nIt imports beside it.\n")
+    result = cli("import", str(tmp_path / "in"))
+    assert result.exit_code == 1
+    assert "deep.html: the page nests its elements 2,048 or more deep" in result.stderr
+    assert "only 0 words" not in result.stderr and "1 imported" in result.stderr

@@ -64,6 +64,9 @@ def import_command(
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Fetch URLs again even when the archive holds their article.")
     ] = False,
+    follow_links: Annotated[bool, typer.Option(
+        "--follow-links", help="Also follow symbolic links that lead outside the paths given.")
+    ] = False,
 ) -> None:
     """Import article files (text, Markdown, front matter, JSON, saved web pages) or web pages
     by URL into the archive."""
@@ -79,6 +82,7 @@ def import_command(
         dry_run=dry_run,
         max_size=parse_size(max_size),
         refresh=refresh,
+        follow_links=follow_links,
     )
     from newscli.alerts import last_article_id
 
@@ -176,7 +180,8 @@ def _progress(paths: list[str], options: Any, quiet: bool) -> Iterator[Any]:
     from newscli.commands.progress import ProgressOnStderr
     from newscli.importer import iter_candidates
 
-    total = sum(1 for _ in iter_candidates(paths, options.globs, options.excludes))
+    total = sum(1 for _ in iter_candidates(paths, options.globs, options.excludes,
+                                           follow_links=options.follow_links))
     done = 0
     with ProgressOnStderr("importing", rate_unit="files/s") as bar:
         bar.show(done, total)

@@ -49,7 +49,7 @@ def import_paths(
     options = options or Options()
     paths = list(paths)
     report = Report()
-    found = iter_candidates(paths, options.globs, options.excludes)
+    found = iter_candidates(paths, options.globs, options.excludes, follow_links=options.follow_links)
     if any(is_url(path) for path in paths):
         from newscli.importer.urls import fetch_candidates
 

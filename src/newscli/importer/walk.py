@@ -70,21 +70,26 @@ class Candidate:
 
 
 def iter_candidates(
-    paths: Iterable[str], globs: tuple[str, ...], excludes: tuple[str, ...] = ()
+    paths: Iterable[str], globs: tuple[str, ...], excludes: tuple[str, ...] = (), *,
+    follow_links: bool = False,
 ) -> Iterator[Candidate]:
     """Files named or found under folders (recursively), in a stable order; never hangs.
 
     Inside folders, files that are not articles (NOT_ARTICLE_NAMES) and files or folders an
-    exclude pattern matches come back with `skip` set, to be reported, never read.
+    exclude pattern matches come back with `skip` set, to be reported, never read. A symbolic
+    link met in a folder is followed only when it leads inside the files and folders given (or
+    with follow_links): a downloaded folder cannot make the import read ~/.ssh.
     """
-    for raw in paths:
+    expanded = [(raw, [] if raw == STDIN or raw.lower().startswith(URL_PREFIXES) else _expand(raw))
+                for raw in paths]
+    roots = None if follow_links else _roots(p for _, found in expanded for p in found)
+    for raw, matches in expanded:
         if raw == STDIN:
             yield Candidate(STDIN, None)
             continue
         if raw.lower().startswith(URL_PREFIXES):
             yield Candidate(raw, None, url=raw)
             continue
-        matches = _expand(raw)
         if not matches:
             yield Candidate(raw, None, "no such file or folder")
         for path in matches:
@@ -92,11 +97,25 @@ def iter_candidates(
                 yield Candidate(str(path), None, skip=EXCLUDED)
                 continue
             yield from _walk(path, globs, set(), os.path.abspath(path), explicit=True,
-                             excludes=excludes)
+                             excludes=excludes, roots=roots)
 
 
 def _excluded(name: str, excludes: tuple[str, ...]) -> bool:
     return _glob_pattern(excludes).match(name.lower()) is not None
+
+
+def _roots(paths: Iterable[Path]) -> tuple[str, ...]:
+    """Where links may lead: the folders given, and the folders of the files given."""
+    real = (os.path.realpath(path) for path in paths)
+    return tuple(path if os.path.isdir(path) else os.path.dirname(path) for path in real)
+
+
+def _leads_outside(entry: os.DirEntry[str], roots: tuple[str, ...] | None) -> bool:
+    if roots is None or not entry.is_symlink():
+        return False
+    target = os.path.realpath(entry.path)
+    return not any(target == root or target.startswith(root.rstrip(os.sep) + os.sep)
+                   for root in roots)
 
 
 def _expand(raw: str) -> list[Path]:
@@ -110,7 +129,8 @@ def _expand(raw: str) -> list[Path]:
 
 
 def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolute: str, *,
-          explicit: bool, excludes: tuple[str, ...] = ()) -> Iterator[Candidate]:
+          explicit: bool, excludes: tuple[str, ...] = (),
+          roots: tuple[str, ...] | None = None) -> Iterator[Candidate]:
     """The candidates at or under path; one named by the user (explicit) is taken whatever the
     globs. seen holds the folders visited, by device and inode."""
     try:
@@ -143,9 +163,13 @@ def _walk(path: Path, globs: tuple[str, ...], seen: set[tuple[int, int]], absolu
         if excludes and _excluded(entry.name, excludes):
             if is_dir or _wanted(entry.name, globs):
                 yield Candidate(entry.path, None, skip=EXCLUDED)
+        elif _leads_outside(entry, roots):
+            if is_dir or _wanted(entry.name, globs):
+                yield Candidate(entry.path, None, "symbolic link to outside the folders given; "
+                                "not followed (--follow-links follows it)")
         elif is_dir:
             yield from _walk(Path(entry.path), globs, seen, child, explicit=False,
-                             excludes=excludes)
+                             excludes=excludes, roots=roots)
         elif _wanted(entry.name, globs):  # files the globs do not take are never looked at
             if NOT_ARTICLE_NAMES.fullmatch(entry.name):
                 yield Candidate(entry.path, None, skip=NOT_ARTICLE)

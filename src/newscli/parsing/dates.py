@@ -7,6 +7,7 @@ import re
 
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 _TIME = re.compile(r"\d{1,2}:\d{2}")
+_NEGATIVE_YEAR = re.compile(r"^[-\u2212]\s*\d")
 _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 _JS_ZONE = re.compile(r"\bGMT([+-]\d{2}:?\d{2})\b")
 _JS_ZONE_NAME = re.compile(r"\s*\([^()]*\)\s*$")
@@ -28,6 +29,8 @@ def normalise_date(value: object) -> str | None:
     if not isinstance(value, str):
         return None
     text = value.strip()
+    if _NEGATIVE_YEAR.match(text):
+        return None  # 44 BC is no ISO date newscli can sort: the caller keeps the text in meta
     partial = _PARTIAL.match(text)
     if partial:
         year, month = partial.groups()

@@ -10,6 +10,7 @@ from typing import Any
 from newscli.errors import ParseError
 from newscli.models import TAG_MAX, TAG_SEPARATOR, Article
 from newscli.parsing.dates import normalise_date
+from newscli.parsing.titles import bounded_title
 
 TITLE_KEYS = ("title", "headline", "name")
 DATE_KEYS = ("published", "date", "pubDate", "pubdate", "created", "date_published")
@@ -44,8 +45,9 @@ def article_from_mapping(data: Mapping[str, Any], body: str, *, fmt: str) -> Art
         used.add(key)
         return fields[key]
 
+    raw_title = take(TITLE_KEYS)
     article = Article(
-        title=as_text(take(TITLE_KEYS)) or "",
+        title=as_title(raw_title),
         body=body,
         author=as_names(take(AUTHOR_KEYS)),
         source=as_text(take(SOURCE_KEYS)),
@@ -62,11 +64,29 @@ def article_from_mapping(data: Mapping[str, Any], body: str, *, fmt: str) -> Art
     if date_key is not None:
         article.published = normalise_date(fields[date_key])
         if article.published is None:
-            article.warnings.append(f"unreadable date {fields[date_key]!r} kept in meta")
+            article.warnings.append(f"unreadable date {fields[date_key]!r} kept in meta "
+                                    "(newscli stores dates of the years 1 to 9999)")
         else:
             used.add(date_key)
     article.meta = {**meta, **{k: v for k, v in fields.items() if k not in used}}
+    if raw_title is not None and not article.title:
+        article.meta.setdefault("title", raw_title)
+        article.warnings.append("the title is not text (a mapping or list of them); kept in meta")
     return article
+
+
+def as_title(value: Any) -> str:
+    """A title is text: a string or number (a list of them joined), cut to length;
+    "" for anything else (a mapping), which the caller keeps in meta."""
+    if isinstance(value, list) and all(_is_scalar(v) for v in value):
+        value = ", ".join(str(v) for v in value if v not in (None, ""))
+    if not _is_scalar(value) or value is None:
+        return ""
+    return bounded_title(str(value).strip())
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float))
 
 
 def first_key(fields: Mapping[str, Any], keys: tuple[str, ...]) -> str | None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from newscli.errors import ParseError
 from newscli.models import Article
 from newscli.parsing.fields import article_from_mapping
 from newscli.parsing.text import clean_body
+from newscli.parsing.titles import bounded_title
 
 _HEADING = re.compile(r"^#{1,2}\s+(?P<title>.+?)\s*#*\s*$")
 
@@ -35,7 +37,7 @@ def title_from_body(body: str) -> tuple[str, str]:
             continue
         heading = _HEADING.match(line)
         title = heading.group("title") if heading else line.strip()
-        return title[:300], clean_body("\n".join(lines[index + 1 :]))
+        return bounded_title(title), clean_body("\n".join(lines[index + 1 :]))
     raise ParseError("no title: front matter has none and the body is empty")
 
 
@@ -75,9 +77,28 @@ def _fast_yaml(handler: Any) -> dict[str, Any]:
     import frontmatter
     import yaml
 
-    if isinstance(handler, frontmatter.YAMLHandler) and getattr(yaml, "CSafeLoader", None):
-        return {"Loader": yaml.CSafeLoader}
+    if isinstance(handler, frontmatter.YAMLHandler):
+        return {"Loader": _yaml_loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader))}
     return {}
+
+
+@lru_cache(maxsize=2)
+def _yaml_loader(base: type) -> type:
+    """The safe loader, but a date Python cannot hold (`0000-01-01`, `2024-02-30`) stays text:
+    the article imports, and its date is kept in meta with a note, like any unreadable date."""
+    import yaml
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    def timestamp(loader: Any, node: Any) -> Any:
+        try:
+            return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+        except (ValueError, OverflowError):
+            return loader.construct_scalar(node)
+
+    Loader.add_constructor("tag:yaml.org,2002:timestamp", timestamp)
+    return Loader
 
 
 def _one_line(exc: BaseException) -> str:

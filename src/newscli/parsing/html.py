@@ -120,15 +120,52 @@ def _mostly_utf8(data: bytes) -> bool:
 
 
 def load_tree(text: str) -> Any:
-    """An lxml tree of the page; ParseError when the text is not HTML at all."""
-    from trafilatura.utils import load_html
-
-    tree = load_html(text)
-    if tree is None or not len(tree):
-        tree = load_html(f"<html><body>{text}</body></html>")  # a fragment saved as .html
+    """An lxml tree of the page; ParseError when the text is not HTML at all, or nested
+    beyond what any parser keeps."""
+    tree = _load(text)
+    if tree is not None and _depth(tree) >= DEFAULT_DEPTH:
+        # libxml2 drops whatever lies deeper than 255 elements: some CMSs nest that deep
+        # around the article itself. Read the page again without that limit.
+        tree = _load(text, huge=True)
+        if tree is not None and _depth(tree) >= HUGE_DEPTH:
+            raise ParseError(f"the page nests its elements {HUGE_DEPTH:,} or more deep, "
+                             "deeper than newscli reads (pathological markup, not an article)")
     if tree is None:
         raise ParseError("not an HTML page")
     return tree
+
+
+# The depths libxml2's HTML parser keeps: by default, and with huge_tree.
+DEFAULT_DEPTH, HUGE_DEPTH = 255, 2048
+
+
+def _load(text: str, *, huge: bool = False) -> Any:
+    from trafilatura import utils
+
+    parser = utils.HTML_PARSER
+    if huge:
+        from lxml.html import HTMLParser
+
+        utils.HTML_PARSER = HTMLParser(collect_ids=False, default_doctype=False, encoding="utf-8",
+                                       remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        tree = utils.load_html(text)
+        if tree is None or not len(tree):
+            tree = utils.load_html(f"<html><body>{text}</body></html>")  # a fragment saved as .html
+    finally:
+        utils.HTML_PARSER = parser
+    return tree
+
+
+def _depth(tree: Any) -> int:
+    """How deep the elements of the tree nest."""
+    from lxml import etree
+
+    depth = deepest = 0
+    for event, _ in etree.iterwalk(tree, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _extract(tree: Any) -> Any:

@@ -13,6 +13,7 @@ from newscli.parsing.fields import article_from_mapping, first_key
 from newscli.parsing.results import NumberedResult
 from newscli.parsing.scrapers import scraper_fields
 from newscli.parsing.text import clean_body, find_dateline
+from newscli.parsing.titles import bounded_title
 
 BODY_KEYS = ("body", "text", "content", "maintext")
 
@@ -66,6 +67,6 @@ def article_from_record(record: Any) -> Article:
     if not article.title and not article.body:
         raise ParseError("record has neither title nor text")
     if not article.title:
-        article.title = article.body.split("\n", 1)[0].strip()[:300]
+        article.title = bounded_title(article.body.split("\n", 1)[0].strip())
     article.dateline = article.dateline or find_dateline(article.body)  # as for text files
     return article

@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 from newscli.errors import ParseError
 from newscli.models import Article
+from newscli.parsing.titles import MAX_TITLE, bounded_title
 
 _BREADCRUMB_SEP = r"\s*(?:»|›|>|/|\|)\s*"
 _BREADCRUMB = re.compile(
@@ -23,7 +24,6 @@ _DATELINE_CONNECTORS = frozenset({"of", "de", "la", "el", "du", "da", "del", "am
 _BLANK_RUN = re.compile(r"\n\s*\n(?:\s*\n)+")
 # Blank lines at the start, spaces-only lines included (a front-matter reader would eat them).
 _LEADING_BLANK_LINES = re.compile(r"^(?:[^\S\n]*\n)+")
-MAX_TITLE = 300
 
 
 def parse_text(text: str) -> Article:
@@ -72,8 +72,7 @@ def _split_title(line: str, rest: str) -> tuple[str, str]:
     if len(line) <= MAX_TITLE:
         return line, clean_body(rest)
     # One enormous first line is a paragraph, not a headline: keep it in the body.
-    cut = line[:MAX_TITLE].rsplit(" ", 1)[0] or line[:MAX_TITLE]
-    return cut + "…", clean_body(line + "\n" + rest)
+    return bounded_title(line), clean_body(line + "\n" + rest)
 
 
 def _pop_first_nonblank(lines: list[str]) -> str | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -279,6 +280,85 @@ def front_matter(index: int, title: str, paragraphs: list, fields: dict) -> tupl
 
 def plain(index: int, title: str, paragraphs: list, fields: dict) -> tuple[str, str]:
     return f"{file_stem(index, title)}.txt", f"{title}\n\n{render_body(paragraphs)}\n"
+
+
+# -- a labelled corpus: articles on topics that share vocabulary, for `related` --------------
+
+# Five desks, as in the public news corpora used to judge "more like this" (business,
+# entertainment, politics, sport, tech); each borrows from a neighbour, the way business
+# stories speak of politics and tech stories of business.
+TOPICS = ("business", "politics", "tech", "sport", "entertainment")
+NEIGHBOUR = {"business": "politics", "politics": "business", "tech": "business",
+             "sport": "entertainment", "entertainment": "tech"}
+TOPIC_VOCABULARY = 1000  # invented words per desk, Zipf-distributed within it
+TOPIC_SHARE = 0.25  # of an article's words, from its own desk's vocabulary
+NEIGHBOUR_SHARE = 0.09  # and from its neighbour's
+TITLE_TOPIC_WORDS = 1
+
+
+class TopicGenerator(Generator):
+    """Articles whose desk (label) shows only in their words: the general Zipf stream with a
+    few words of their desk's vocabulary and of a neighbouring desk's mixed in."""
+
+    def __init__(self, seed: int, n: int, topic_share: float = TOPIC_SHARE,
+                 neighbour_share: float = NEIGHBOUR_SHARE, vocabulary: int = TOPIC_VOCABULARY):
+        super().__init__(seed, n)
+        # The general words as the base class draws them, but fresh for every article: slices
+        # of one pool would give some pairs of articles whole passages in common, which
+        # `related` rightly finds closest, whatever their desk.
+        rng = random.Random(seed)
+        self.vocabulary = FUNCTION_WORDS + invented_words(rng, VOCABULARY_SIZE - len(FUNCTION_WORDS))
+        weights = [1 / rank**ZIPF_EXPONENT for rank in range(1, len(self.vocabulary) + 1)]
+        self.cumulative = list(itertools.accumulate(weights))
+        rng = random.Random(seed + 17)
+        taken = set(self.vocabulary)
+        self.topic_words: dict[str, list[str]] = {}
+        for topic in TOPICS:
+            words = [w for w in invented_words(rng, vocabulary * 3) if w not in taken]
+            self.topic_words[topic] = words[:vocabulary]
+            taken.update(self.topic_words[topic])
+        self.topic_weights = [1 / rank**ZIPF_EXPONENT for rank in range(1, vocabulary + 1)]
+        self.shares = (topic_share, neighbour_share)
+
+    def words(self, rng: random.Random, count: int) -> list[str]:
+        return rng.choices(self.vocabulary, cum_weights=self.cumulative, k=count)
+
+    @staticmethod
+    def topic(index: int) -> str:
+        return TOPICS[index % len(TOPICS)]
+
+    def article(self, index: int) -> tuple[str, str]:
+        rng = random.Random(self.seed * 1_000_003 + index)
+        topic = self.topic(index)
+        paragraphs = self.paragraphs(rng)
+        own, neighbour = self.shares
+        for sentence in (s for p in paragraphs for s in p):
+            for position in range(len(sentence)):
+                roll = rng.random()
+                if roll < own:
+                    sentence[position] = self.topic_word(rng, topic)
+                elif roll < own + neighbour:
+                    sentence[position] = self.topic_word(rng, NEIGHBOUR[topic])
+        words = [w.capitalize() for w in self.words(rng, rng.randint(4, 8))]
+        for _ in range(TITLE_TOPIC_WORDS):
+            words.insert(rng.randrange(len(words)), self.topic_word(rng, topic).capitalize())
+        title = " ".join(words) + f" {index}"
+        return plain(index, title, paragraphs, {})
+
+    def topic_word(self, rng: random.Random, topic: str) -> str:
+        return rng.choices(self.topic_words[topic], weights=self.topic_weights)[0]
+
+
+def build_topics(out: Path, n: int, seed: int = DEFAULT_SEED, **shares: float) -> dict[str, str]:
+    """Write n labelled articles under out (one process); return {file name: desk}."""
+    generator = TopicGenerator(seed, n, **shares)
+    out.mkdir(parents=True, exist_ok=True)
+    labels = {}
+    for index in range(n):
+        name, text = generator.article(index)
+        (out / name).write_text(text, encoding="utf-8")
+        labels[name] = generator.topic(index)
+    return labels
 
 
 # -- building a corpus on all cores --------------------------------------------------------

@@ -43,6 +43,7 @@ BIN = Path(sys.executable).parent
 RESULTS_MD = HERE / "RESULTS.md"
 REAL_CORPUS = ROOT.parent / "shared" / "corpora" / "optech"  # real posts, when present
 START_MARK, END_MARK = "<!-- figures:start -->", "<!-- figures:end -->"
+RELATED_CHECK = (2000, 300)  # articles generated, articles asked about (related_eval.py)
 
 
 @dataclass
@@ -493,6 +494,21 @@ class Suite:
                     "< 1 s", 1.0)
         self.simple("insight", "related SLUG", ["related", self.sample_slug], (), "< 1 s", 1.0)
         self.simple("insight", "dupes", ["dupes"], (), "< 30 s", 30.0, runs=1)
+        self.related_precision()
+
+    def related_precision(self) -> None:
+        """`related` on the labelled check (benchmarks/related_eval.py): the same at any size."""
+        if getattr(Suite, "_precision", None) is None:
+            import related_eval
+
+            Suite._precision = related_eval.evaluate(RELATED_CHECK[0], RELATED_CHECK[1])
+        found = Suite._precision
+        timing = Timing(found["median_seconds"], [found["median_seconds"]], 0.0, [0], 0)
+        self.add(Row("insight", "related precision@5 (labelled check)", timing, None, "", None,
+                     ">= 0.95", found["precision"] >= 0.95,
+                     f"{found['sampled']} of {found['articles']:,} generated articles in 5 desks "
+                     f"sharing vocabulary; {found['median_seconds'] * 1000:.0f} ms a query",
+                     ["python benchmarks/related_eval.py"], shown=f"{found['precision']:.3f}"))
 
     def simple(self, group: str, name: str, args: list[str], options: tuple[str, ...],
                target: str, limit: float | None = None, runs: int | None = None) -> None:

@@ -178,7 +178,7 @@ def compare_command(
     ctx: typer.Context,
     queries: Annotated[
         list[str],
-        typer.Argument(metavar="QUERY...", show_default=False,
+        typer.Argument(metavar="QUERY", show_default=False,
                        help="Two or more searches, each one argument: quote those of several words."),
     ],
     by: Annotated[

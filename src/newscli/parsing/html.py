@@ -137,13 +137,20 @@ def _extract(tree: Any) -> Any:
     ParseError when lxml or trafilatura refuse the markup; any other exception is a bug and is
     raised as it is.
     """
+    import warnings
+
     import trafilatura
+    from dateutil.parser import UnknownTimezoneWarning
     from lxml.etree import LxmlError
 
     try:
-        return trafilatura.bare_extraction(
-            tree, with_metadata=True, include_comments=False, include_tables=True, include_images=False
-        )
+        with warnings.catch_warnings():
+            # htmldate hands dateutil "2019-05-02 12:00 EST" and wants only the day: the warning
+            # about the zone would reach the user's terminal.
+            warnings.simplefilter("ignore", UnknownTimezoneWarning)
+            return trafilatura.bare_extraction(
+                tree, with_metadata=True, include_comments=False, include_tables=True, include_images=False
+            )
     # lxml's ParserError, XMLSyntaxError and XPath errors on broken markup, ValueError on an empty
     # document, RecursionError on markup nested too deeply for trafilatura's tree walks.
     except (LxmlError, ValueError, RecursionError) as exc:

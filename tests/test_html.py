@@ -319,6 +319,17 @@ def test_json_ld_with_trailing_commas_entities_and_graph_references():
     assert facts.dates == ["2024-01-02"]
 
 
+@pytest.mark.parametrize("opening, closing", [("<![CDATA[", "]]>"), ("//<![CDATA[", "//]]>"), ("", "")])
+def test_json_ld_wrapped_in_cdata_is_read(opening, closing):
+    facts = facts_of(
+        f'<html><head><script type="application/ld+json">\n  {opening}\n  {{"@type": "NewsArticle",'
+        ' "datePublished": "2015-10-15T02:19:15Z", "author": {"@type": "Person", "name": "Ida Berg"}}'
+        f"\n  {closing}\n</script></head><body></body></html>"
+    )
+    assert facts.dates == ["2015-10-15T02:19:15Z"]
+    assert facts.person_authors == ["Ida Berg"]
+
+
 def test_bylines_from_author_links_and_by_lines_not_comments():
     facts = facts_of(
         "<html><body><article><p>Text</p><a href='/author/tomas-reyne/'>Tomas Reyne</a>"

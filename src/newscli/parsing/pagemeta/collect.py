@@ -184,7 +184,9 @@ def _json_ld_nodes(tree: Any) -> Iterator[dict[str, Any]]:
 
 def _load_json(text: str) -> Any:
     text = text.strip().removeprefix("<!--").removesuffix("-->").strip()
-    text = re.sub(r"^\s*//\s*<!\[CDATA\[|//\s*\]\]>\s*$", "", text)
+    # `<![CDATA[ {...} ]]>`, with or without `//` before each marker (XHTML habits; browsers'
+    # readers such as Readability strip them too).
+    text = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", text)
     for attempt in (text, re.sub(r",\s*([}\]])", r"\1", text)):  # trailing commas are common
         try:
             return json.loads(attempt, strict=False)

@@ -270,6 +270,18 @@ def test_choose_title(head, expected):
         (["This is the story of how the ferry was saved by islanders"], []),  # a sentence
         (["Name"], []),
         (["Updated 12 March 2024"], []),
+        # roles that are not authors, e-mail addresses, handles and a date after the name go
+        (["Rob Ewaschuk Edited by Betsy Beyer"], ["Rob Ewaschuk"]),
+        (["By Tomas Reyne and Aila Brandt | Photo: Ida Berg"], ["Tomas Reyne", "Aila Brandt"]),
+        (["Text: Aila Brandt, Fotos: Ida Berg"], ["Aila Brandt"]),
+        (["Illustration by Ida Berg"], []),
+        (["Aila Brandt (@abrandt)"], ["Aila Brandt"]),
+        (["Aila Brandt aila.brandt@coastalherald.example"], ["Aila Brandt"]),
+        (["aila@coastalherald.example"], []),
+        (["By GILLIAN MOHNEY March 11, 2015 3:46 PM"], ["GILLIAN MOHNEY"]),
+        (["April Ryan"], ["April Ryan"]),  # a first name that is a month stays
+        (["Username"], []),
+        (["肖春芳"], ["肖春芳"]),
     ],
 )
 def test_clean_authors(values, expected):

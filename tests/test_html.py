@@ -418,3 +418,24 @@ def test_body_repeating_the_headline_and_its_kicker_drops_them_and_finds_the_dat
     assert a.title == "Pier plan approved"
     assert not a.body.startswith(("Harbour Pier plan", "Pier plan approved"))
     assert a.dateline == "HARBOURTON"
+
+
+@pytest.mark.parametrize(
+    "head, printed, expected",
+    [
+        ('<meta name="date" content="2019">', "", "2019"),  # the page states a year: a year
+        ("", "", "2017"),  # htmldate's 2017-01-01 from the copyright line alone: the year
+        ("", "<p>Posted on January 1, 2017</p>", "2017-01-01"),  # the page writes the day
+        ('<meta property="article:published_time" content="2019-05-02T12:00:00-05:00">'
+         '<meta property="article:modified_time" content="2019-06-02T12:00:00-05:00">', "",
+         "2019-05-02T12:00:00-05:00"),  # publication, not modification; its zone kept
+    ],
+)
+def test_publication_date_keeps_what_the_page_states(head, printed, expected):
+    article = page(
+        "year.html",
+        f"<html><head><title>Harbour plant opens</title>{head}</head><body><article>"
+        f"<h1>Harbour plant opens</h1>{printed}{PARAGRAPHS}</article>"
+        "<footer>© 2017 Coastal Herald</footer></body></html>",
+    )
+    assert article.published == expected

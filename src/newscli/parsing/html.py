@@ -76,7 +76,7 @@ def parse_html(data: bytes) -> Article:
         )
     if _mostly_links(body, link_texts(tree)):
         raise ParseError("no article in the page: its text is mostly links (an index or section page?)")
-    return _article(facts, document, body, tree)
+    return _article(facts, document, body, tree, text)
 
 
 def decode_html(data: bytes) -> str:
@@ -181,7 +181,7 @@ def _mostly_links(body: str, links: set[str]) -> bool:
     return linked > MOSTLY_LINKS * sum(len(_WORD.findall(line)) for line in lines)
 
 
-def _article(facts: PageFacts, found: Any, body: str, tree: Any) -> Article:
+def _article(facts: PageFacts, found: Any, body: str, tree: Any, page: str) -> Article:
     """What the page states first; trafilatura's findings (`found`) where it states nothing."""
     title = _plain(choose_title(facts)) or _plain(found.title) or _first_line(body)
     body = _drop_repeated_title(body, title)
@@ -190,7 +190,7 @@ def _article(facts: PageFacts, found: Any, body: str, tree: Any) -> Article:
         body=body,
         source=_source(facts, found),
         author=", ".join(_authors(facts, found, tree, title)) or None,
-        published=choose_date(facts, found.date),
+        published=choose_date(facts, _year_only(found.date, page)),
         url=next(iter(facts.urls), None) or found.url,
         tags=_tags(facts, found),
         language=_language(facts, found),
@@ -221,6 +221,20 @@ def _authors(facts: PageFacts, found: Any, tree: Any, title: str) -> list[str]:
     # or complete it.
     fallback = [facts.bylines, facts.org_authors]
     return choose_authors([*sources, *fallback], sites=sites, rejected=rejected)
+
+
+def _year_only(day: str | None, page: str) -> str | None:
+    """htmldate's `2017-01-01` for a page that states only a year (`© 2017`) is the year, `2017`:
+    1 January is kept only when the page writes that day."""
+    if not day or not re.fullmatch(r"\d{4}-01-01", day):
+        return day
+    year = day[:4]
+    stated = re.compile(
+        rf"{year}[-/.]0?1[-/.]0?1\b|\b0?1[-/.]0?1[-/.]{year}|{year}0101"
+        rf"|\b1(?:st)?\.? (?:jan|ene|gen)\w* {year}|\bjan\w*\.? 1(?:st)?,? {year}",
+        re.IGNORECASE,
+    )
+    return day if stated.search(page) else year
 
 
 def _source(facts: PageFacts, found: Any) -> str | None:

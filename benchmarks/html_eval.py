@@ -242,7 +242,7 @@ def print_misses(pages: list[dict], scorer: Callable) -> None:
 def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
     """Each rule newscli adds on top of trafilatura, as a context that turns it off."""
     from newscli.parsing import html
-    from newscli.parsing.pagemeta import dates, titles
+    from newscli.parsing.pagemeta import authors, collect, dates, titles
 
     def patch(module, attr, value):
         @contextmanager
@@ -262,14 +262,32 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
         stated = [d for d in map(dates._date, [*facts.dates, *facts.page_dates]) if d]
         return stated[0] if stated else dates._date(fallback)
 
+    def confirmed_only(facts):
+        saved = facts.first_h1s
+        facts.first_h1s = []  # the loop over <h1>s the metadata only partly confirms finds none
+        try:
+            return titles.choose_title(facts)
+        finally:
+            facts.first_h1s = saved
+
     return {
         "title: page's own choice (off = trafilatura's title)": patch(html, "choose_title", lambda f: None),
         "title: <title> segment guess": patch(titles, "_guess_title_segment", lambda t: t),
         "title: site name stripped": patch(titles, "strip_site_name", lambda t, s: t),
+        "title: visible headline the metadata confirms": patch(titles, "_agreement", lambda h, c: None),
+        "title: an <h1> sharing two words with the metadata": patch(html, "choose_title", confirmed_only),
         "author: page's own choice (off = trafilatura's)": patch(html, "_authors", only_trafilatura_authors),
+        "author: site names refused": patch(html, "site_keys", lambda names: set()),
+        "author: first name completed": patch(authors, "_fuller_name", lambda name, others: name),
+        "author: author links and By lines (fallback)": patch(collect, "read_bylines", lambda tree: []),
         "date: page's own choice (off = trafilatura's)":
             patch(html, "choose_date", lambda f, d: dates._date(d)),
         "date: UTC/modified corrections": patch(html, "choose_date", first_stated),
+        "date: UTC gives way to the same instant in the page's zone":
+            patch(dates, "_same_instant", lambda a, b: False),
+        "date: UTC near midnight gives way to htmldate's neighbouring day":
+            patch(dates, "_local_day_possible", lambda utc, day: False),
+        "date: published after modified skipped": patch(dates, "_later", lambda a, b: False),
     }
 
 

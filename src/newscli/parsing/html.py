@@ -207,11 +207,12 @@ def _authors(facts: PageFacts, found: Any, tree: Any, title: str) -> list[str]:
     """Bylines the page declares, then the one trafilatura finds printed on it, then newscli's own
     byline search; the site's own name is no author.
 
-    Only declared site names count: a personal site's host name is often its author's name.
+    Only declared site names count: a personal site's host name is often its author's name; and a
+    name the page declares a JSON-LD Person is a person even when the site bears it.
     trafilatura's byline comes before newscli's printed-byline search: the other order, written on
     htmlpages, did no better there and worse on the readability set (benchmarks/HTML_EVAL.md).
     """
-    sites = site_keys(facts.site_names)
+    sites = site_keys(facts.site_names) - site_keys(facts.person_authors)
     rejected = [title, *facts.sections, *(found.categories or [])]
     sources = [facts.person_authors, *[[a] for a in facts.meta_authors], (found.author or "").split(";")]
     names = choose_authors(sources, sites=sites, rejected=rejected)

@@ -450,6 +450,7 @@ def test_a_person_the_page_declares_is_kept_though_the_site_bears_their_name():
     body = f"<body><article>{PARAGRAPHS}</article></body></html>"
     personal = page("blog.html", f"<html><head>{head}</head>{body}")
     assert personal.author == "Aila Brandt"
-    site = '<meta property="og:site_name" content="Coastal Herald"><meta name="author" content="Coastal Herald">'
+    site = '<meta property="og:site_name" content="Coastal Herald">'
+    site += '<meta name="author" content="Coastal Herald">'
     paper = page("news.html", f"<html><head>{site}</head>{body}")
     assert paper.author is None  # the site's name is no author

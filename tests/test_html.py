@@ -342,6 +342,17 @@ def test_json_ld_wrapped_in_cdata_is_read(opening, closing):
     assert facts.person_authors == ["Ida Berg"]
 
 
+def test_meta_properties_space_separated_and_dublin_core_with_a_colon():
+    facts = facts_of(
+        '<html><head><meta property="x:title dc:title" content="Harbour plant opens">'
+        '<meta property="dc:creator twitter:site_name" content="Aila Brandt">'
+        '<meta property="dcterms:issued" content="2024-01-02"></head><body></body></html>'
+    )
+    assert facts.titles[0] == "Harbour plant opens"
+    assert facts.meta_authors == ["Aila Brandt"]
+    assert facts.dates == ["2024-01-02"]
+
+
 def test_bylines_from_author_links_and_by_lines_not_comments():
     facts = facts_of(
         "<html><body><article><p>Text</p><a href='/author/tomas-reyne/'>Tomas Reyne</a>"

@@ -230,15 +230,15 @@ TITLE_CASES = [
     # a kicker not marked: the heading ends with the claimed title
     ('<meta property="og:title" content="Ferry fares rise again"><h1>Transport Ferry fares rise again</h1>',
      "Ferry fares rise again"),
-    # the heading is the fuller headline
+    # an <h1> the metadata only partly confirms does not win over it (the rule that let it win
+    # lost pages on the readability set: benchmarks/HTML_EVAL.md)
     ('<meta property="og:title" content="Ferry fares rise"><h1>Ferry fares rise for island residents</h1>',
-     "Ferry fares rise for island residents"),
+     "Ferry fares rise"),
     # a section name as the first h1 loses to the heading the metadata confirms
     ('<title>Ferry fares rise - Bay Radio</title><meta property="og:title" content="Ferry fares rise">'
      "<h1>News</h1><h1>Ferry fares rise</h1>", "Ferry fares rise"),
-    # the headline differs from every claim but shares their words
     ('<meta property="og:title" content="Ferry fares: what islanders pay from July">'
-     "<h1>How much islanders will pay for the ferry</h1>", "How much islanders will pay for the ferry"),
+     "<h1>How much islanders will pay for the ferry</h1>", "Ferry fares: what islanders pay from July"),
     # navigation headings with no word in common are not headlines
     ('<meta property="og:title" content="Ferry fares rise"><h1>Social links</h1>', "Ferry fares rise"),
     ("<title>Home</title><h1>Lifeboat called out twice</h1>", "Lifeboat called out twice"),
@@ -270,6 +270,18 @@ def test_choose_title(head, expected):
         (["This is the story of how the ferry was saved by islanders"], []),  # a sentence
         (["Name"], []),
         (["Updated 12 March 2024"], []),
+        # roles that are not authors, e-mail addresses, handles and a date after the name go
+        (["Rob Ewaschuk Edited by Betsy Beyer"], ["Rob Ewaschuk"]),
+        (["By Tomas Reyne and Aila Brandt | Photo: Ida Berg"], ["Tomas Reyne", "Aila Brandt"]),
+        (["Text: Aila Brandt, Fotos: Ida Berg"], ["Aila Brandt"]),
+        (["Illustration by Ida Berg"], []),
+        (["Aila Brandt (@abrandt)"], ["Aila Brandt"]),
+        (["Aila Brandt aila.brandt@coastalherald.example"], ["Aila Brandt"]),
+        (["aila@coastalherald.example"], []),
+        (["By GILLIAN MOHNEY March 11, 2015 3:46 PM"], ["GILLIAN MOHNEY"]),
+        (["April Ryan"], ["April Ryan"]),  # a first name that is a month stays
+        (["Username"], []),
+        (["肖春芳"], ["肖春芳"]),
     ],
 )
 def test_clean_authors(values, expected):
@@ -292,8 +304,8 @@ def test_choose_authors_prefers_earlier_sources_and_completes_first_names():
         # the same instant in the page's own zone wins over UTC
         (["2019-10-18T22:04:00Z", "Sat, 19 Oct 2019 00:04:00 +0200"], [], None, None,
          "2019-10-19T00:04:00+02:00"),
-        # a UTC time near midnight: the neighbouring day found on the page is the local day
-        (["2018-12-31T23:11:59+00:00"], [], None, "2019-01-01", "2019-01-01"),
+        # a UTC time near midnight stays as stated: htmldate's neighbouring day is no evidence
+        (["2018-12-31T23:11:59+00:00"], [], None, "2019-01-01", "2018-12-31T23:11:59+00:00"),
         (["2018-12-31T12:00:00+00:00"], [], None, "2019-03-01", "2018-12-31T12:00:00+00:00"),
         # "published" after "modified" is a re-save stamp; the <time> on the page is kept
         (["2022-11-17T10:33:13Z", "2022-03-09"], [], "2022-11-17T10:32:18Z", None, "2022-03-09"),
@@ -316,6 +328,28 @@ def test_json_ld_with_trailing_commas_entities_and_graph_references():
     )
     assert facts.titles == ["Skerrow’s cable"]
     assert facts.person_authors == ["Aila Brandt"]
+    assert facts.dates == ["2024-01-02"]
+
+
+@pytest.mark.parametrize("opening, closing", [("<![CDATA[", "]]>"), ("//<![CDATA[", "//]]>"), ("", "")])
+def test_json_ld_wrapped_in_cdata_is_read(opening, closing):
+    facts = facts_of(
+        f'<html><head><script type="application/ld+json">\n  {opening}\n  {{"@type": "NewsArticle",'
+        ' "datePublished": "2015-10-15T02:19:15Z", "author": {"@type": "Person", "name": "Ida Berg"}}'
+        f"\n  {closing}\n</script></head><body></body></html>"
+    )
+    assert facts.dates == ["2015-10-15T02:19:15Z"]
+    assert facts.person_authors == ["Ida Berg"]
+
+
+def test_meta_properties_space_separated_and_dublin_core_with_a_colon():
+    facts = facts_of(
+        '<html><head><meta property="x:title dc:title" content="Harbour plant opens">'
+        '<meta property="dc:creator twitter:site_name" content="Aila Brandt">'
+        '<meta property="dcterms:issued" content="2024-01-02"></head><body></body></html>'
+    )
+    assert facts.titles[0] == "Harbour plant opens"
+    assert facts.meta_authors == ["Aila Brandt"]
     assert facts.dates == ["2024-01-02"]
 
 
@@ -395,3 +429,39 @@ def test_body_repeating_the_headline_and_its_kicker_drops_them_and_finds_the_dat
     assert a.title == "Pier plan approved"
     assert not a.body.startswith(("Harbour Pier plan", "Pier plan approved"))
     assert a.dateline == "HARBOURTON"
+
+
+@pytest.mark.parametrize(
+    "head, printed, expected",
+    [
+        ('<meta name="date" content="2019">', "", "2019"),  # the page states a year: a year
+        ("", "", "2017"),  # htmldate's 2017-01-01 from the copyright line alone: the year
+        ("", "<p>Posted on January 1, 2017</p>", "2017-01-01"),  # the page writes the day
+        ('<meta property="article:published_time" content="2019-05-02T12:00:00-05:00">'
+         '<meta property="article:modified_time" content="2019-06-02T12:00:00-05:00">', "",
+         "2019-05-02T12:00:00-05:00"),  # publication, not modification; its zone kept
+    ],
+)
+def test_publication_date_keeps_what_the_page_states(head, printed, expected):
+    article = page(
+        "year.html",
+        f"<html><head><title>Harbour plant opens</title>{head}</head><body><article>"
+        f"<h1>Harbour plant opens</h1>{printed}{PARAGRAPHS}</article>"
+        "<footer>© 2017 Coastal Herald</footer></body></html>",
+    )
+    assert article.published == expected
+
+
+def test_a_person_the_page_declares_is_kept_though_the_site_bears_their_name():
+    head = (
+        '<meta property="og:site_name" content="Aila Brandt">'
+        '<script type="application/ld+json">{"@type": "BlogPosting", "headline": "Harbour plant opens",'
+        ' "author": {"@type": "Person", "name": "Aila Brandt"}}</script>'
+    )
+    body = f"<body><article>{PARAGRAPHS}</article></body></html>"
+    personal = page("blog.html", f"<html><head>{head}</head>{body}")
+    assert personal.author == "Aila Brandt"
+    site = '<meta property="og:site_name" content="Coastal Herald">'
+    site += '<meta name="author" content="Coastal Herald">'
+    paper = page("news.html", f"<html><head>{site}</head>{body}")
+    assert paper.author is None  # the site's name is no author

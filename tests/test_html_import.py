@@ -92,3 +92,31 @@ def test_sample_saved_page_and_scraper_record(cli):
     assert (page["author"], page["dateline"]) == ("Felix Morrow", "HARBOURTON")
     assert record["title"] == "Harbourton Chosen as Construction Base for Skerrow Bank Wind Farm"
     assert (record["author"], record["published"]) == ("Aila Brandt", "2025-05-14T16:20:00")
+
+
+def test_quiet_import_of_a_page_with_zone_abbreviations_prints_nothing(tmp_path):
+    """dateutil warns about "EST" (htmldate hands it such strings too): no warning reaches stderr,
+    and the zone is read as the one it names."""
+    import subprocess
+    import sys
+
+    body = "".join(
+        f"<p>Paragraph {i} of the council's report on the harbour wall, which the storm of "
+        f"last winter breached in two places and which the town has since repaired.</p>"
+        for i in range(6)
+    )
+    html = (
+        "<html><head><title>Harbour wall repaired</title>"
+        '<meta property="article:published_time" content="2019-05-02 12:00 EST">'
+        '<meta name="date" content="2019-05-02 09:00 PST">'
+        '<meta name="dc.date" content="2019-05-02 18:00 CET">'
+        f"</head><body><article><h1>Harbour wall repaired</h1>"
+        f"<p>Posted 2019-05-02 12:00 EST</p>{body}</article></body></html>"
+    )
+    page = write(tmp_path / "in", "wall.html", html)
+    db = tmp_path / "a.db"
+    run = [sys.executable, "-m", "newscli", "--db", str(db)]
+    proc = subprocess.run([*run, "import", str(page), "--quiet"], capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+    listed = subprocess.run([*run, "list", "--format", "json"], capture_output=True, text=True)
+    assert json.loads(listed.stdout)[0]["published"] == "2019-05-02T12:00:00-05:00"

@@ -76,7 +76,7 @@ def parse_html(data: bytes) -> Article:
         )
     if _mostly_links(body, link_texts(tree)):
         raise ParseError("no article in the page: its text is mostly links (an index or section page?)")
-    return _article(facts, document, body, tree)
+    return _article(facts, document, body, tree, text)
 
 
 def decode_html(data: bytes) -> str:
@@ -174,13 +174,20 @@ def _extract(tree: Any) -> Any:
     ParseError when lxml or trafilatura refuse the markup; any other exception is a bug and is
     raised as it is.
     """
+    import warnings
+
     import trafilatura
+    from dateutil.parser import UnknownTimezoneWarning
     from lxml.etree import LxmlError
 
     try:
-        return trafilatura.bare_extraction(
-            tree, with_metadata=True, include_comments=False, include_tables=True, include_images=False
-        )
+        with warnings.catch_warnings():
+            # htmldate hands dateutil "2019-05-02 12:00 EST" and wants only the day: the warning
+            # about the zone would reach the user's terminal.
+            warnings.simplefilter("ignore", UnknownTimezoneWarning)
+            return trafilatura.bare_extraction(
+                tree, with_metadata=True, include_comments=False, include_tables=True, include_images=False
+            )
     # lxml's ParserError, XMLSyntaxError and XPath errors on broken markup, ValueError on an empty
     # document, RecursionError on markup nested too deeply for trafilatura's tree walks.
     except (LxmlError, ValueError, RecursionError) as exc:
@@ -211,7 +218,7 @@ def _mostly_links(body: str, links: set[str]) -> bool:
     return linked > MOSTLY_LINKS * sum(len(_WORD.findall(line)) for line in lines)
 
 
-def _article(facts: PageFacts, found: Any, body: str, tree: Any) -> Article:
+def _article(facts: PageFacts, found: Any, body: str, tree: Any, page: str) -> Article:
     """What the page states first; trafilatura's findings (`found`) where it states nothing."""
     title = _plain(choose_title(facts)) or _plain(found.title) or _first_line(body)
     body = _drop_repeated_title(body, title)
@@ -220,7 +227,7 @@ def _article(facts: PageFacts, found: Any, body: str, tree: Any) -> Article:
         body=body,
         source=_source(facts, found),
         author=", ".join(_authors(facts, found, tree, title)) or None,
-        published=choose_date(facts, found.date),
+        published=choose_date(facts, _year_only(found.date, page)),
         url=next(iter(facts.urls), None) or found.url,
         tags=_tags(facts, found),
         language=_language(facts, found),
@@ -234,29 +241,38 @@ def _article(facts: PageFacts, found: Any, body: str, tree: Any) -> Article:
 
 
 def _authors(facts: PageFacts, found: Any, tree: Any, title: str) -> list[str]:
-    """Bylines the page declares, then the one printed on it; the site's own name is no author.
+    """Bylines the page declares, then the one trafilatura finds printed on it, then newscli's own
+    byline search; the site's own name is no author.
 
-    Only declared site names count: a personal site's host name is often its author's name.
+    Only declared site names count: a personal site's host name is often its author's name; and a
+    name the page declares a JSON-LD Person is a person even when the site bears it.
+    trafilatura's byline comes before newscli's printed-byline search: the other order, written on
+    htmlpages, did no better there and worse on the readability set (benchmarks/HTML_EVAL.md).
     """
-    sites = site_keys(facts.site_names)
+    sites = site_keys(facts.site_names) - site_keys(facts.person_authors)
     rejected = [title, *facts.sections, *(found.categories or [])]
-    sources = [facts.person_authors, *[[a] for a in facts.meta_authors], facts.bylines]
+    sources = [facts.person_authors, *[[a] for a in facts.meta_authors], (found.author or "").split(";")]
     names = choose_authors(sources, sites=sites, rejected=rejected)
     if names and all(" " in n for n in names):
         return names
-    # Nothing declared, or a first name alone: the printed byline may give it, or complete it.
-    fallback = [[_byline(tree)], (found.author or "").split(";"), facts.org_authors]
+    # Nothing found, or a first name alone: the page's author links and "By" lines may give it,
+    # or complete it.
+    fallback = [facts.bylines, facts.org_authors]
     return choose_authors([*sources, *fallback], sites=sites, rejected=rejected)
 
 
-def _byline(tree: Any) -> str:
-    """The byline printed on the page (trafilatura's author search over the document)."""
-    from trafilatura.metadata import extract_author
-
-    try:
-        return extract_author(tree) or ""
-    except (ValueError, TypeError):
-        return ""
+def _year_only(day: str | None, page: str) -> str | None:
+    """htmldate's `2017-01-01` for a page that states only a year (`© 2017`) is the year, `2017`:
+    1 January is kept only when the page writes that day."""
+    if not day or not re.fullmatch(r"\d{4}-01-01", day):
+        return day
+    year = day[:4]
+    stated = re.compile(
+        rf"{year}[-/.]0?1[-/.]0?1\b|\b0?1[-/.]0?1[-/.]{year}|{year}0101"
+        rf"|\b1(?:st)?\.? (?:jan|ene|gen)\w* {year}|\bjan\w*\.? 1(?:st)?,? {year}",
+        re.IGNORECASE,
+    )
+    return day if stated.search(page) else year
 
 
 def _source(facts: PageFacts, found: Any) -> str | None:

@@ -29,11 +29,29 @@ _BY = re.compile(
     r"|author|auteur)\s*[:\-]?\s+|^(?:von|vom|por|par|door|af|av)\s+(?=\S+\s+\S)",
     re.IGNORECASE,
 )
+# Credits that are not the article's authors: the photographer, illustrator, editor... The text from
+# such a role to the end of the value is dropped ("Rob Ewaschuk Edited by Betsy Beyer").
+_ROLE = re.compile(
+    r"(?:^|\s|[,;|(])(?:(?:photos?|photograph(?:s|y)?|pictures?|images?|illustrations?|graphics?"
+    r"|video|edited|editing|translated|translation|fotos?|bild(?:er)?|illustrationen?)"
+    r"(?:\s+(?:by|von|de|par|por))?\s*:|(?:photos?|photograph(?:s|y)?|illustrations?|graphics?|video"
+    r"|edited|translated|fact-checked|produced)\s+by\b|(?:foto|fotos|bild|bilder|illustration)\s+von\b"
+    r"|(?:photo|foto|crédit|credit)s?\s*[©:])",
+    re.IGNORECASE,
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_HANDLE = re.compile(r"\(?@\w{1,30}\)?")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+    "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+# A date printed after the name in the same line: "GILLIAN MOHNEY March 11, 2015".
+_TRAILING_DATE = re.compile(rf"\s+(?:updated|published|posted|on)?\s*(?i:{_MONTHS})\b\.?(?:\s+\d.*)?$")
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\|| / | and | und | y | et | e )\s*", re.IGNORECASE)
 _DOMAIN = re.compile(r"\w\.[a-z]{2,6}\b|\bwww\.")
 _NOT_NAMES = frozenset({
     "name", "admin", "administrator", "author", "autor", "guest", "gast", "anonymous", "unknown",
-    "editor", "webmaster", "user", "staff", "null", "none", "undefined", "facebook", "twitter",
+    "editor", "webmaster", "user", "username", "staff", "null", "none", "undefined", "facebook", "twitter",
 })
 
 
@@ -113,15 +131,19 @@ def clean_authors(
 def split_names(value: str, sites: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """The names in one byline value: `By A and B | Site` -> [A, B]; nothing from a URL or address."""
     text = one_line(value).strip("'\"“”‘’ ")
-    if is_url(text) or "@" in text or text.startswith("/"):
+    if is_url(text) or text.startswith("/"):
         return []
+    role = _ROLE.search(text)
+    text = text[: role.start()] if role else text
+    text = _HANDLE.sub(" ", _EMAIL.sub(" ", text))  # "Jane Doe (@jdoe)", "jane@example.com"
     names = []
     for part in _NAME_SPLIT.split(text):
         part = _BY.sub("", part.strip("'\"“”‘’ ").strip())
         byline = _BYLINE.search(part)  # "Eine Kolumne von Nils Pickert"
         part = byline.group("name") if byline else part
         for piece in re.split(r"\s+[-–—|]\s+", part):
-            name = piece.strip(" .,:;-–—|") + ("." if re.search(r"\b\w\.$", piece) else "")
+            piece = _TRAILING_DATE.sub("", piece) if len(piece.split()) > 2 else piece
+            name = piece.strip(" .,:;-–—|()") + ("." if re.search(r"\b\w\.$", piece) else "")
             if name and site_key(name) not in sites:  # `unocero - Alberto Ávila`
                 names.append(name)
     return names

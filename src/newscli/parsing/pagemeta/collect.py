@@ -37,6 +37,7 @@ META_SECTIONS = ("article:section", "parsely-section")
 META_DESCRIPTIONS = ("og:description", "description", "twitter:description")
 META_LANGUAGES = ("og:locale", "content-language", "language", "dc.language")
 META_URLS = ("og:url", "twitter:url")
+_DC_PREFIX = re.compile(r"^(dc|dcterms):")
 
 
 @dataclass
@@ -184,7 +185,9 @@ def _json_ld_nodes(tree: Any) -> Iterator[dict[str, Any]]:
 
 def _load_json(text: str) -> Any:
     text = text.strip().removeprefix("<!--").removesuffix("-->").strip()
-    text = re.sub(r"^\s*//\s*<!\[CDATA\[|//\s*\]\]>\s*$", "", text)
+    # `<![CDATA[ {...} ]]>`, with or without `//` before each marker (XHTML habits; browsers'
+    # readers such as Readability strip them too).
+    text = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", text)
     for attempt in (text, re.sub(r",\s*([}\]])", r"\1", text)):  # trailing commas are common
         try:
             return json.loads(attempt, strict=False)
@@ -220,19 +223,26 @@ def _strings(value: Any) -> list[str]:
 def _read_meta_tags(tree: Any, facts: PageFacts) -> None:
     """Each meta tag's content into the field META_RULES names for its key."""
     for meta in tree.iterfind(".//meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop")
-               or meta.get("http-equiv") or "").strip().lower()
+        keys = (meta.get("property") or meta.get("name") or meta.get("itemprop")
+                or meta.get("http-equiv") or "").lower().split()
         content = meta.get("content")
-        rule = META_RULES.get(key)
-        if rule is None or not content or not content.strip():
+        if not content or not content.strip():
             continue
-        value = one_line(content)
-        if rule.urls_only and not is_url(value):
-            continue
-        if rule.first_only:
-            setattr(facts, rule.field, getattr(facts, rule.field) or value)
-        else:
-            getattr(facts, rule.field).append(value)
+        # RDFa allows several properties in one attribute (`dc:creator og:author`), and writes
+        # Dublin Core with a colon where HTML meta names use a dot.
+        for key in keys:
+            rule = META_RULES.get(key) or META_RULES.get(_DC_PREFIX.sub(r"\1.", key))
+            if rule is not None:
+                _apply(rule, one_line(content), facts)
+
+
+def _apply(rule: MetaRule, value: str, facts: PageFacts) -> None:
+    if rule.urls_only and not is_url(value):
+        return
+    if rule.first_only:
+        setattr(facts, rule.field, getattr(facts, rule.field) or value)
+    else:
+        getattr(facts, rule.field).append(value)
 
 
 def _read_links(tree: Any, facts: PageFacts) -> None:

@@ -15,18 +15,16 @@ def choose_date(facts: PageFacts, fallback: str | None) -> str | None:
     modified = _date(facts.modified)
     # A "published" time after the "modified" one is the CMS's re-save stamp, not the publication.
     stated = [d for d in map(_date, [*facts.dates, *facts.page_dates]) if d and not _later(d, modified)]
-    day = _date(fallback)
     if not stated:
-        return day
+        return _date(fallback)
     first = stated[0]
     if first.endswith("+00:00"):
         # A UTC time does not say on which day the page's readers saw it: a local time for the
-        # same instant does, and so does a neighbouring day found on the page itself.
+        # same instant does. (htmldate's neighbouring day near midnight was taken too: written on
+        # htmlpages, it won nothing there once the other rules held and lost a page elsewhere.)
         local = next((d for d in stated if _same_instant(d, first) and not d.endswith("+00:00")), None)
         if local:
             return local
-        if day and len(day) == 10 and _local_day_possible(first, day):
-            return day
     return first
 
 
@@ -48,14 +46,3 @@ def _same_instant(a: str, b: str) -> bool:
         return dt.datetime.fromisoformat(a) == dt.datetime.fromisoformat(b)
     except (ValueError, TypeError):  # a date without a time, or without a zone
         return False
-
-
-def _local_day_possible(utc: str, day: str) -> bool:
-    """Whether `day` is the calendar day of the UTC time `utc` in some time zone (UTC-12 to UTC+14)."""
-    try:
-        moment = dt.datetime.fromisoformat(utc)
-    except ValueError:
-        return False
-    return day != moment.date().isoformat() and any(
-        (moment + dt.timedelta(hours=h)).date().isoformat() == day for h in range(-12, 15)
-    )

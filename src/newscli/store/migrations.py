@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from newscli.store.schema import FTS_INSERT_TRIGGER
 
+Progress = Callable[[int, int], None]
+
 M001_ARTICLES = """
         CREATE TABLE articles (
             id INTEGER PRIMARY KEY,
@@ -141,9 +143,63 @@ def m004_fts_settings(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES (?, ?)", (name, value))
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+# m005: the index holds index forms (newscli.searchtext), read through a view. The view joins
+# each article with its stored index form, where it has one; the triggers index any program's
+# writes as they are and note them, and newscli replaces them with index forms (store.search_text).
+M005_TABLES = [
+    "CREATE TABLE article_search_text (id INTEGER PRIMARY KEY, title TEXT, body TEXT, "
+    "source TEXT, author TEXT, tags TEXT)",
+    "CREATE TABLE article_search_pending (id INTEGER PRIMARY KEY)",
+    "CREATE VIEW articles_search AS SELECT a.id AS id, "
+    + ", ".join(f"coalesce(s.{c}, a.{c}) AS {c}" for c in ("title", "body", "source", "author", "tags"))
+    + " FROM articles AS a LEFT JOIN article_search_text AS s ON s.id = a.id",
+]
+M005_DROP = ['DROP TRIGGER "articles_ai"', 'DROP TRIGGER "articles_ad"', 'DROP TRIGGER "articles_au"',
+             'DROP TABLE "articles_fts"']
+# The comment names the table searched the way Datasette and sqlite-utils look for an index
+# (`content="articles"` in its SQL), so their search boxes still find it.
+M005_FTS = """CREATE VIRTUAL TABLE "articles_fts" USING FTS5 (
+    /* the full-text index of content="articles", read through the view articles_search */
+    "title", "body", "source", "author", "tags",
+    tokenize='porter unicode61 remove_diacritics 2',
+    content="articles_search", content_rowid="id"
+)"""
+_SEARCH_OLD = ", ".join(f'coalesce(s."{c}", old."{c}")' for c in ("title", "body", "source", "author",
+                                                                   "tags"))
+_FTS_REMOVE_FORMS = (
+    f'INSERT INTO "articles_fts" ("articles_fts", rowid, {FTS_COLUMN_LIST}) '
+    f"SELECT 'delete', old.id, {_SEARCH_OLD} FROM (SELECT old.id AS id) AS o "
+    "LEFT JOIN article_search_text AS s ON s.id = o.id;\n"
+    "  DELETE FROM article_search_text WHERE id = old.id;"
+)
+_NOTE = "INSERT OR IGNORE INTO article_search_pending (id) VALUES (new.id);"
+M005_TRIGGERS = [
+    f'CREATE TRIGGER "{FTS_INSERT_TRIGGER}" AFTER INSERT ON "articles" BEGIN\n'
+    f"  {_FTS_ADD}\n  {_NOTE}\nEND",
+    f'CREATE TRIGGER "articles_ad" AFTER DELETE ON "articles" BEGIN\n  {_FTS_REMOVE_FORMS}\n'
+    "  DELETE FROM article_search_pending WHERE id = old.id;\nEND",
+    f'CREATE TRIGGER "articles_au" AFTER UPDATE OF {FTS_COLUMN_LIST} ON "articles" BEGIN\n'
+    f"  {_FTS_REMOVE_FORMS}\n  {_FTS_ADD}\n  {_NOTE}\nEND",
+]
+
+
+def m005_search_text(conn: sqlite3.Connection, progress: Progress | None = None) -> None:
+    """Index every article again, Chinese, Japanese, Korean and Thai cut into characters and
+    the letters people type otherwise folded (newscli.searchtext)."""
+    from newscli.store import search_text
+
+    for sql in (*M005_TABLES, *M005_DROP, M005_FTS, *M005_TRIGGERS):
+        conn.execute(sql)
+    m004_fts_settings(conn)  # they went with the old index
+    search_text.reindex(conn, progress)
+
+
+MIGRATIONS: list[Callable[..., None]] = [
     m001_articles,
     m002_signatures,
     m003_import_files,
     m004_fts_settings,
+    m005_search_text,
 ]
+# Steps that take a progress callback (done, total) as their second argument.
+REPORTING = frozenset({m005_search_text})

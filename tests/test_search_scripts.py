@@ -292,11 +292,10 @@ def test_the_upgrade_message_goes_to_stderr(tmp_path: Path):
 
 
 def test_an_interrupted_upgrade_leaves_the_archive_as_it_was(tmp_path: Path):
-    from newscli.store import Store
+    from newscli.store import Store, migrations
 
     copy = tmp_path / "archive.db"
     shutil.copy(FIXTURE, copy)
-    before = copy.read_bytes()
 
     def interrupt(done: int, total: int) -> None:
         if done:
@@ -310,7 +309,87 @@ def test_an_interrupted_upgrade_leaves_the_archive_as_it_was(tmp_path: Path):
     conn.close()
     store = Store.open(copy)  # and the next open starts over
     try:
-        assert store.schema_version == 5 and store.count(match=parse_query("淡化").match) == 1
+        assert store.schema_version == len(migrations.MIGRATIONS)
+        assert store.count(match=parse_query("淡化").match) == 1
     finally:
         store.close()
-    assert before  # the copy was a real archive
+
+
+# -- near-duplicates and related -------------------------------------------------------------
+
+DESALINATION = ("水务局周一批准在马罗角建设海水淡化厂，每天可生产十万吨淡水，供应港口城市的居民和工厂。"
+                "官员表示，工程将于明年春天开工，预计耗资八千六百万元，资金来自市政府和水务基金。"
+                "环保团体担心排放的浓盐水会影响附近的渔场，要求进行更严格的环境评估。")
+DESALINATION_2 = ("港口城市的海水淡化计划遭到环保团体批评。渔民说，淡化厂排放的浓盐水会伤害海湾的鱼类。"
+                  "水务局回应称，浓盐水将在远离海岸的地方排放，并会持续监测海水盐度和渔场状况。")
+FOOTBALL = ("本赛季的足球联赛昨晚结束，主队在加时赛中以二比一击败客队，夺得冠军奖杯。"
+            "球迷在体育场外庆祝到深夜，教练称赞球员在整个赛季中表现出色的团队精神。")
+
+
+def _story(title: str, body: str) -> str:
+    return f"---\ntitle: {title}\nsource: 新闻社\n---\n\n{body}\n"
+
+
+def test_a_chinese_article_republished_with_a_few_characters_changed_is_a_near_duplicate(
+        tmp_path: Path):
+    from newscli.importer import import_paths
+    from newscli.store import Store
+
+    store = Store.open(tmp_path / "archive.db")
+    try:
+        write(tmp_path / "one", "a.md", _story("马罗角海水淡化厂获批", DESALINATION))
+        write(tmp_path / "one", "c.md", _story("足球联赛闭幕", FOOTBALL))
+        import_paths(store, [str(tmp_path / "one")])
+        changed = DESALINATION.replace("周一", "周二").replace("十万吨", "十二万吨")
+        write(tmp_path / "two", "b.md", _story("马罗角淡化厂获得批准", changed))
+        report = import_paths(store, [str(tmp_path / "two")])
+    finally:
+        store.close()
+    notes = [note for note in report.notes if "near-duplicate" in note]
+    assert len(notes) == 1 and "b.md: near-duplicate of " in notes[0]
+    groups = Cli(tmp_path / "archive.db").json("dupes")
+    assert [sorted(a["title"] for a in g["articles"]) for g in groups] == [
+        ["马罗角海水淡化厂获批", "马罗角淡化厂获得批准"]]
+
+
+def test_the_upgrade_signs_chinese_articles_again(tmp_path: Path):
+    from newscli import signatures
+    from newscli.store import Store
+
+    copy = tmp_path / "archive.db"
+    shutil.copy(FIXTURE, copy)
+    Store.open(copy).close()
+    conn = sqlite3.connect(copy)
+    body, shingles = conn.execute(
+        "SELECT body, shingles FROM articles JOIN article_signatures ON article_id = id "
+        "WHERE title = '港口城市的海水淡化计划'").fetchone()
+    conn.close()
+    assert shingles == len(signatures.shingles(body)) > 20  # character trigrams
+
+
+def test_related_on_a_chinese_article_returns_chinese_articles_on_its_topic(tmp_path: Path):
+    from conftest import SAMPLES
+    from newscli.importer import import_paths
+    from newscli.related import find_related
+    from newscli.store import Store
+
+    for name, title, body in (("a", "马罗角海水淡化厂获批", DESALINATION),
+                              ("b", "淡化计划遭批评", DESALINATION_2), ("c", "足球联赛闭幕", FOOTBALL)):
+        write(tmp_path / "zh", f"{name}.md", _story(title, body))
+    store = Store.open(tmp_path / "archive.db")
+    try:
+        import_paths(store, [str(SAMPLES), str(tmp_path / "zh")])
+        found = find_related(store, store.resolve(
+            next(r["slug"] for r in store.iter_articles() if r["title"] == "马罗角海水淡化厂获批"))["slug"])
+    finally:
+        store.close()
+    assert found.results and found.results[0]["title"] == "淡化计划遭批评"
+    assert "足球联赛闭幕" not in [r["title"] for r in found.results[:1]]
+
+
+def test_show_highlight_pattern_marks_words_inside_a_run():
+    from newscli.render.article import _Highlighted
+
+    pattern = _Highlighted(None, {"淡化", "issue", "ferry"}).pattern
+    assert [m.group() for m in pattern.finditer("海水淡化厂 issue化して ferrying ferry")] == [
+        "淡化", "issue", "ferry"]

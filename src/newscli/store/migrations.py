@@ -194,12 +194,28 @@ def m005_search_text(conn: sqlite3.Connection, progress: Progress | None = None)
     search_text.reindex(conn, progress)
 
 
+def m006_sign_every_script(conn: sqlite3.Connection) -> None:
+    """Sign again the articles in scripts written without spaces: their shingles are character
+    trigrams now (newscli.signatures), where a whole run was one word before."""
+    from newscli.searchtext import has_spaced
+    from newscli.store import signatures
+
+    last = 0
+    while rows := conn.execute("SELECT id, body FROM articles WHERE id > ? ORDER BY id LIMIT 1000",
+                               (last,)).fetchall():
+        for article_id, body in rows:
+            if has_spaced(body):
+                signatures.sign(conn, article_id, body)
+        last = rows[-1][0]
+
+
 MIGRATIONS: list[Callable[..., None]] = [
     m001_articles,
     m002_signatures,
     m003_import_files,
     m004_fts_settings,
     m005_search_text,
+    m006_sign_every_script,
 ]
 # Steps that take a progress callback (done, total) as their second argument.
 REPORTING = frozenset({m005_search_text})

@@ -91,7 +91,9 @@ def _titles(cli: Cli, query: str) -> list[str]:
     ("海水淡化", "海 水 淡 化"),
     ("issue化してほしい", "issue 化 し て ほ し い"),
     ("重跑gen-itgc后", "重 跑 gen-itgc 后"),
-    ("서울에서 만났다", "서 울 에 서 만 났 다"),
+    ("서울에서 만났다", f"서 울 에 서 {searchtext.BOUNDARY} 만 났 다"),  # words stay apart
+    ("海水，淡化。", f"海 水 {searchtext.BOUNDARY} 淡 化 {searchtext.BOUNDARY}"),  # so do sentences
+    ("东京\n大学", "东 京\n大 学"),  # a line break inside a word (wrapped text) is nothing
     ("Größtes København", "Grösstes Kobenhavn"),
     ("ılık Đà Łódź œuvre Æble þing", "ilik Dà Lódź oeuvre AEble thing"),
     ("ＡＢＣ１２", "ABC12"),
@@ -106,9 +108,9 @@ def test_thai_marks_are_kept_as_letters():
 
 
 @given(st.text(st.characters(blacklist_characters=OPEN + CLOSE)))  # the marks: see store.search
-def test_index_form_is_idempotent_and_aligned(text: str):
+def test_index_form_is_aligned_with_the_text(text: str):
     form, origin = searchtext.aligned(text)
-    assert searchtext.index_form(form) == form
+    assert form == searchtext.index_form(text)
     assert len(origin) == len(form) + 1 and origin == sorted(origin) and origin[-1] == len(text)
     assert searchtext.restore_marks(text, form, (OPEN, CLOSE)) == text
 
@@ -119,9 +121,9 @@ def test_marks_go_back_into_the_stored_text():
         "Grösstes", f"{OPEN}Grösstes{CLOSE}")
     assert searchtext.restore_marks(original, marked, (OPEN, CLOSE)) == (
         f"前面。{OPEN}海水{CLOSE}淡化,{OPEN}Größtes{CLOSE}")
-    snippet = marked[marked.index(OPEN) :].replace("Grösstes", "") + "…"
+    snippet = "…" + marked[marked.index(OPEN) : marked.index("化") + 1] + "…"  # as FTS5 cuts
     assert searchtext.restore_snippet(original, marked, snippet, (OPEN, CLOSE), "…") == (
-        f"…{OPEN}海水{CLOSE}淡化,…")
+        f"…{OPEN}海水{CLOSE}淡化…")
 
 
 def test_a_query_word_in_those_scripts_is_a_phrase_of_its_characters():
@@ -195,6 +197,7 @@ def test_the_query_language_works_on_those_scripts(scripts: Cli):
     assert sorted(_titles(scripts, "淡化 OR 서울")) == ["海水淡化厂在马罗角建成", "서울 시장 기자회견"]
     assert _titles(scripts, '"海水淡化厂"') == ["海水淡化厂在马罗角建成"]
     assert _titles(scripts, "淡化厂马") == []  # not side by side
+    assert _titles(scripts, "厂每") == []  # side by side, but a comma between them
     assert _titles(scripts, "source:新华社 水务") == ["海水淡化厂在马罗角建成"]
     assert _titles(scripts, "马罗*") == ["海水淡化厂在马罗角建成"]
 

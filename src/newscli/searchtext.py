@@ -97,31 +97,68 @@ def index_form(text: str) -> str:
     return aligned(text)[0]
 
 
+# What stands for punctuation (and a space between two words of Hangul) next to those scripts:
+# a token, so characters on either side of it are not side by side in the index.
+BOUNDARY = chr(0xFFFFD)
+_WORD, _ALONE, _SEPARATOR = 0, 1, 2
+
+
 @lru_cache(maxsize=4096)
-def _piece(char: str) -> tuple[str, bool]:
-    """(what the character becomes, whether it stands alone between spaces)."""
+def _piece(char: str) -> tuple[str, int]:
+    """(what the character becomes, its kind: part of a word, alone, a separator to unicode61)."""
     if char in FOLDINGS:
-        return FOLDINGS[char], False
+        return FOLDINGS[char], _WORD
+    category = unicodedata.category(char)
     if _SPACED.match(char):
-        if unicodedata.category(char).startswith("M"):
-            return chr(_MARK_BASE + ord(char)), True
-        return char, True
-    return char, False
+        if category.startswith("M"):
+            return chr(_MARK_BASE + ord(char)), _ALONE
+        return char, _ALONE if category[0] in "LN" else _SEPARATOR
+    return char, _WORD if category[0] in "LN" or category == "Co" else _SEPARATOR
+
+
+def _is_boundary(run: str, before: int, after: int) -> bool:
+    """Whether a run of separators next to a character standing alone becomes BOUNDARY:
+    punctuation does; a space does between two such characters (Hangul words), a line break
+    does not (text wrapped in the middle of a word)."""
+    if run.isspace():
+        return before == after == _ALONE and "\n" not in run and "\r" not in run
+    return _ALONE in (before, after)
 
 
 def aligned(text: str) -> tuple[str, list[int]]:
     """The index form and, for each of its positions (and its end), the original position."""
+    pieces = [_piece(char) for char in text]
     out: list[str] = []
     origin: list[int] = []
-    alone_before = False
-    for position, char in enumerate(text):
-        piece, alone = _piece(char)
-        if (alone or alone_before) and out and not out[-1].isspace() and not char.isspace():
+    last = _SEPARATOR  # the kind of what was put out last
+
+    def put(piece: str, kind: int, position: int) -> None:
+        nonlocal last
+        if ((kind == _ALONE and last != _SEPARATOR) or (last == _ALONE and kind == _WORD)) \
+                and out:
             out.append(" ")
             origin.append(position)
         out.extend(piece)
         origin.extend([position] * len(piece))
-        alone_before = alone
+        last = kind
+
+    position = 0
+    while position < len(text):
+        piece, kind = pieces[position]
+        if kind != _SEPARATOR:
+            put(piece, kind, position)
+            position += 1
+            continue
+        end = position
+        while end < len(text) and pieces[end][1] == _SEPARATOR:
+            end += 1
+        after = pieces[end][1] if end < len(text) else _SEPARATOR
+        if _is_boundary(text[position:end], last, after):
+            put(BOUNDARY, _ALONE, position)
+        else:
+            for at in range(position, end):
+                put(pieces[at][0], _SEPARATOR, at)
+        position = end
     origin.append(len(text))
     return "".join(out), origin
 
@@ -135,8 +172,9 @@ def _mark_events(original: str, marked: str, marks: tuple[str, str]) -> list[tup
     for char in marked:
         if char == opening:
             events.append((origin[min(at, len(form))], opening))
-        elif char == closing:
-            events.append((origin[at - 1] + 1 if at else 0, closing))
+        elif char == closing:  # after the character it closes on (a BOUNDARY: its whole run)
+            end = origin[at] if at and form[at - 1] == BOUNDARY else origin[at - 1] + 1 if at else 0
+            events.append((end, closing))
         else:
             at += 1
     return events

@@ -71,7 +71,7 @@ MATCHES = [
     ('a "" b', '"a" AND "b"'),
     ('he said ""quoted""', '"he" AND "said" AND "quoted"'),
     ("nul\x00byte\x1b[31m", '"nul" AND "byte" AND "[31m"'),
-    ("北京 会议", '"北京" AND "会议"'),
+    ("北京 会议", '"北 京" AND "会 议"'),  # characters side by side: a phrase (searchtext)
     ("Ελλάδα", '"Ελλάδα"'),
 ]
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from newscli import dupes
 from newscli.query import quote_term
+from newscli.searchtext import index_form, is_spaced
 from newscli.store import vocabulary
 
 if TYPE_CHECKING:
@@ -91,13 +92,26 @@ def distinctive_terms(conn: sqlite3.Connection, title: str, body: str, total: in
     return [surface[stem].most_common(1)[0][0] for stem in best]
 
 
+# Function characters of Chinese and Japanese (particles, pronouns, the commonest verbs and
+# measure words, kana endings): in an archive with few articles in those languages they are not
+# yet common enough for their rarity to give them away.
+STOP_CHARACTERS = frozenset(
+    "的一是在不了有和这个我们他她它也就而及与着或等被从对为以于之其此那都但又并把将所已很还再得地说"
+    "会能要可上中下来去到后前年月日"
+    "のはにをがでとたしてもないるからすれこそまあやよう"
+)
+
+
 def _is_noise(stem: str) -> bool:
+    if is_spaced(stem):  # one character of the scripts written without spaces
+        return stem in STOP_CHARACTERS
     return stem in STOP_STEMS or len(stem) < 2 or _NUMBER.match(stem) is not None
 
 
 def _stems(conn: sqlite3.Connection, title: str, body: str) -> tuple[Counter[str], dict]:
     """Stem counts (headline words weighted up) and the surface words behind each stem."""
-    stems, words = vocabulary.tokens(conn, title, body)
+    # In the index's form: Chinese, Japanese ... cut into characters, as the index holds them.
+    stems, words = vocabulary.tokens(conn, index_form(title), index_form(body))
     surface_at = {(doc, offset): term for term, doc, offset in words}
     counts: Counter[str] = Counter()
     surface: dict[str, Counter[str]] = {}

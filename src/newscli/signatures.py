@@ -1,6 +1,8 @@
 """Near-duplicate signatures, pure: shingles, MinHash, LSH band keys, Jaccard. No SQL here.
 
-An article's body is cut into overlapping three-word shingles (32-bit hashes). A MinHash of that
+An article's body is cut into overlapping three-word shingles (32-bit hashes); in scripts
+written without spaces (Chinese, Japanese, Thai ...) and in Hangul each character counts as a
+word, so their shingles are character trigrams. A MinHash of that
 set, NUM_PERM values, is cut into BANDS bands of ROWS values; each band hashes to one bucket key.
 The MinHash is computed here, with numpy, to give exactly the values of datasketch's
 MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32") (tests/test_dupes.py holds the two side
@@ -13,6 +15,8 @@ import re
 import zlib
 from functools import lru_cache
 from typing import TYPE_CHECKING
+
+from newscli.searchtext import SPACED_CLASS, has_spaced
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,6 +33,9 @@ NUM_PERM = BANDS * ROWS
 SEED = 1
 
 _WORD = re.compile(r"\w+")
+# A character of the scripts written without spaces (newscli.searchtext), or a run of other
+# word characters.
+_WORD_OR_CHARACTER = re.compile(f"[{SPACED_CLASS}]|[^\\W{SPACED_CLASS}]+")
 _MIX = 0x9E3779B97F4A7C15  # odd: a polynomial hash of the word hashes, order-sensitive
 
 # What is stored of a body: how many distinct shingles it has, and its MinHash (None when too
@@ -41,7 +48,8 @@ def shingles(text: str) -> np.ndarray:
     """Sorted distinct 32-bit hashes of the text's overlapping three-word sequences."""
     import numpy as np
 
-    words = _WORD.findall(text.casefold())
+    folded = text.casefold()
+    words = (_WORD_OR_CHARACTER if has_spaced(folded) else _WORD).findall(folded)
     count = len(words) - SHINGLE_WORDS + 1
     if count < 1:
         return np.empty(0, dtype=np.uint32)

@@ -7,11 +7,13 @@ from collections.abc import Sequence
 
 from newscli.errors import QueryError
 from newscli.query.parser import AllOf, AnyOf, Column, Facet, Node, Not, Word, unparse
+from newscli.searchtext import index_form
 
 
 def quote_term(text: str) -> str:
-    """`text` as one FTS5 string: in double quotes, its own double quotes doubled."""
-    return '"' + text.replace('"', '""') + '"'
+    """`text` as one FTS5 string, in the index's form (a run of Chinese becomes a phrase of its
+    characters, `ß` is `ss` ...: newscli.searchtext): in double quotes, its own doubled."""
+    return '"' + index_form(text).replace('"', '""') + '"'
 
 
 def to_fts(node: Node) -> str:

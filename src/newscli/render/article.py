@@ -76,9 +76,13 @@ class _Highlighted:
 
     def __init__(self, renderable: Any, words: set[str]):
         self.renderable = renderable
+        from newscli.searchtext import SPACED_CLASS
+
         alternatives = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE) \
-            if words else None
+        # Whole words, where a character of Chinese, Japanese ... is a word by itself.
+        other_letter = rf"[^\W{SPACED_CLASS}]"
+        self.pattern = re.compile(rf"(?<!{other_letter})(?:{alternatives})(?!{other_letter})",
+                                  re.IGNORECASE) if words else None
 
     def __rich_console__(self, console: Any, options: Any) -> Any:
         from rich.segment import Segment

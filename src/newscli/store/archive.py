@@ -8,6 +8,7 @@ the Store opened, without a class of a few hundred lines in between.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -16,8 +17,8 @@ from typing import Any
 
 from newscli.errors import DatabaseError
 from newscli.models import Article, Filters
-from newscli.store import articles, connection
-from newscli.store.schema import FTS_COLUMNS, FTS_INSERT_TRIGGER
+from newscli.store import articles, connection, search_text
+from newscli.store.schema import FTS_INSERT_TRIGGER
 
 
 class Store:
@@ -31,8 +32,13 @@ class Store:
     # -- opening ---------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | str, *, create: bool = True) -> Store:
-        """Open (and create or upgrade) the archive; raise DatabaseError with a reason."""
+    def open(cls, path: Path | str, *, create: bool = True,
+             progress: search_text.Progress | None = None) -> Store:
+        """Open (and create or upgrade) the archive; raise DatabaseError with a reason.
+
+        progress(done, total) hears how an upgrade that reindexes every article goes (it is
+        called with 0 done first); interrupted, the upgrade leaves the archive as it was.
+        """
         path = Path(path)
         if not path.exists():
             if not create:
@@ -47,7 +53,7 @@ class Store:
         conn.row_factory = sqlite3.Row
         store = cls(conn, path)
         try:
-            store._prepare()
+            store._prepare(progress)
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise DatabaseError(f"{path} is not a usable newscli archive: {exc}") from None
@@ -59,14 +65,17 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def _prepare(self) -> None:
+    def _prepare(self, progress: search_text.Progress | None) -> None:
         pending = connection.pending_migrations(self.conn, self.path)
         if self.read_only:
             return
         connection.use_wal(self.conn)
         if pending:
             with self.transaction():  # all the steps, or none on failure
-                connection.apply_migrations(self.conn)
+                connection.apply_migrations(self.conn, progress)
+        elif search_text.has_pending(self.conn):
+            with self.transaction():  # another program's writes: index forms for them
+                pass
 
     @property
     def schema_version(self) -> int:
@@ -89,6 +98,7 @@ class Store:
             raise self._write_error(exc) from None
         try:
             yield
+            search_text.catch_up(self.conn)
             connection.commit(self.conn)
         except BaseException as exc:
             connection.rollback(self.conn)
@@ -114,7 +124,12 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
 
     def insert(self, article: Article, slug: str, now: str) -> int:
-        return articles.insert(self.conn, article, slug, now)
+        article_id = articles.insert(self.conn, article, slug, now)
+        if self._unindexed_from is not None:  # else the trigger notes it for catch_up
+            tags = json.dumps(article.tags, ensure_ascii=False) if article.tags else None
+            values = (article.title, article.body, article.source, article.author, tags)
+            search_text.save(self.conn, article_id, values)
+        return article_id
 
     def update(self, article_id: int, article: Article, now: str) -> None:
         self.index_pending()  # the update trigger removes the old text from the index
@@ -148,12 +163,7 @@ class Store:
         """Add the articles inserted since deferred_fts began (or last indexed) to the index."""
         if self._unindexed_from is None:
             return
-        columns = ", ".join(FTS_COLUMNS)
-        self.conn.execute(
-            f"INSERT INTO articles_fts (rowid, {columns}) "
-            f"SELECT id, {columns} FROM articles WHERE id >= ?",
-            (self._unindexed_from,),
-        )
+        search_text.index_from(self.conn, self._unindexed_from)
         self._unindexed_from = articles.next_id(self.conn)
 
     def unique_slug(self, base: str) -> str:

@@ -66,6 +66,7 @@ def pending_migrations(conn: sqlite3.Connection, path: Path | None) -> int:
     return known - len(applied)
 
 
+
 def _applied_versions(conn: sqlite3.Connection, tables: set[str], path: Path | None) -> list[int]:
     if MIGRATIONS_TABLE not in tables:
         foreign = {t for t in tables if not t.startswith("sqlite_")}
@@ -90,8 +91,10 @@ def use_wal(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA synchronous=NORMAL")
 
 
-def apply_migrations(conn: sqlite3.Connection) -> None:
-    """Apply the pending steps (call inside a transaction: all of them, or none on failure)."""
+def apply_migrations(conn: sqlite3.Connection,
+                     progress: migrations.Progress | None = None) -> None:
+    """Apply the pending steps (call inside a transaction: all of them, or none on failure);
+    progress(done, total) hears from the long ones."""
     conn.execute(
         f"CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} "
         "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
@@ -100,7 +103,10 @@ def apply_migrations(conn: sqlite3.Connection) -> None:
     for version, step in enumerate(migrations.MIGRATIONS, 1):
         if version in done:
             continue
-        step(conn)
+        if step in migrations.REPORTING:
+            step(conn, progress)
+        else:
+            step(conn)
         conn.execute(
             f"INSERT INTO {MIGRATIONS_TABLE} VALUES (?, ?, ?)",
             (version, step.__name__, now_iso()),

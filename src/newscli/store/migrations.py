@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 from newscli.store.schema import FTS_INSERT_TRIGGER
 
+Progress = Callable[[int, int], None]
+
 M001_ARTICLES = """
         CREATE TABLE articles (
             id INTEGER PRIMARY KEY,
@@ -188,10 +190,80 @@ def m005_collect(conn: sqlite3.Connection) -> None:
         conn.execute(sql)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+# m006: the index holds index forms (newscli.searchtext), read through a view. The view joins
+# each article with its stored index form, where it has one; the triggers index any program's
+# writes as they are and note them, and newscli replaces them with index forms (store.search_text).
+SEARCH_TEXT_TABLES = [
+    "CREATE TABLE article_search_text (id INTEGER PRIMARY KEY, title TEXT, body TEXT, "
+    "source TEXT, author TEXT, tags TEXT)",
+    "CREATE TABLE article_search_pending (id INTEGER PRIMARY KEY)",
+    "CREATE VIEW articles_search AS SELECT a.id AS id, "
+    + ", ".join(f"coalesce(s.{c}, a.{c}) AS {c}" for c in ("title", "body", "source", "author", "tags"))
+    + " FROM articles AS a LEFT JOIN article_search_text AS s ON s.id = a.id",
+]
+SEARCH_TEXT_DROP = ['DROP TRIGGER "articles_ai"', 'DROP TRIGGER "articles_ad"', 'DROP TRIGGER "articles_au"',
+             'DROP TABLE "articles_fts"']
+# The comment names the table searched the way Datasette and sqlite-utils look for an index
+# (`content="articles"` in its SQL), so their search boxes still find it.
+SEARCH_TEXT_FTS = """CREATE VIRTUAL TABLE "articles_fts" USING FTS5 (
+    /* the full-text index of content="articles", read through the view articles_search */
+    "title", "body", "source", "author", "tags",
+    tokenize='porter unicode61 remove_diacritics 2',
+    content="articles_search", content_rowid="id"
+)"""
+_SEARCH_OLD = ", ".join(f'coalesce(s."{c}", old."{c}")' for c in ("title", "body", "source", "author",
+                                                                   "tags"))
+_FTS_REMOVE_FORMS = (
+    f'INSERT INTO "articles_fts" ("articles_fts", rowid, {FTS_COLUMN_LIST}) '
+    f"SELECT 'delete', old.id, {_SEARCH_OLD} FROM (SELECT old.id AS id) AS o "
+    "LEFT JOIN article_search_text AS s ON s.id = o.id;\n"
+    "  DELETE FROM article_search_text WHERE id = old.id;"
+)
+_NOTE = "INSERT OR IGNORE INTO article_search_pending (id) VALUES (new.id);"
+SEARCH_TEXT_TRIGGERS = [
+    f'CREATE TRIGGER "{FTS_INSERT_TRIGGER}" AFTER INSERT ON "articles" BEGIN\n'
+    f"  {_FTS_ADD}\n  {_NOTE}\nEND",
+    f'CREATE TRIGGER "articles_ad" AFTER DELETE ON "articles" BEGIN\n  {_FTS_REMOVE_FORMS}\n'
+    "  DELETE FROM article_search_pending WHERE id = old.id;\nEND",
+    f'CREATE TRIGGER "articles_au" AFTER UPDATE OF {FTS_COLUMN_LIST} ON "articles" BEGIN\n'
+    f"  {_FTS_REMOVE_FORMS}\n  {_FTS_ADD}\n  {_NOTE}\nEND",
+]
+
+
+def m006_search_text(conn: sqlite3.Connection, progress: Progress | None = None) -> None:
+    """Index every article again, Chinese, Japanese, Korean and Thai cut into characters and
+    the letters people type otherwise folded (newscli.searchtext)."""
+    from newscli.store import search_text
+
+    for sql in (*SEARCH_TEXT_TABLES, *SEARCH_TEXT_DROP, SEARCH_TEXT_FTS, *SEARCH_TEXT_TRIGGERS):
+        conn.execute(sql)
+    m004_fts_settings(conn)  # they went with the old index
+    search_text.reindex(conn, progress)
+
+
+def m007_sign_every_script(conn: sqlite3.Connection) -> None:
+    """Sign again the articles in scripts written without spaces: their shingles are character
+    trigrams now (newscli.signatures), where a whole run was one word before."""
+    from newscli.searchtext import has_spaced
+    from newscli.store import signatures
+
+    last = 0
+    while rows := conn.execute("SELECT id, body FROM articles WHERE id > ? ORDER BY id LIMIT 1000",
+                               (last,)).fetchall():
+        for article_id, body in rows:
+            if has_spaced(body):
+                signatures.sign(conn, article_id, body)
+        last = rows[-1][0]
+
+
+MIGRATIONS: list[Callable[..., None]] = [
     m001_articles,
     m002_signatures,
     m003_import_files,
     m004_fts_settings,
     m005_collect,
+    m006_search_text,
+    m007_sign_every_script,
 ]
+# Steps that take a progress callback (done, total) as their second argument.
+REPORTING = frozenset({m006_search_text})

@@ -15,3 +15,8 @@ BUCKETS = "article_buckets"
 # Triggers every archive has; `newscli info` reports any that is missing.
 TRIGGERS = ("articles_ai", "articles_ad", "articles_au", "articles_signature_ad",
             "articles_signature_au")
+# The index forms of the articles whose text the index holds transformed (newscli.searchtext),
+# the view the index reads its text from, and the articles another writer changed since.
+SEARCH_TEXT = "article_search_text"
+SEARCH_VIEW = "articles_search"
+SEARCH_PENDING = "article_search_pending"

@@ -11,7 +11,9 @@ import sqlite3
 from collections.abc import Iterator
 from typing import Any
 
+from newscli import searchtext
 from newscli.models import LIST_FIELDS, Filters
+from newscli.store import search_text
 from newscli.store.filters import where
 from newscli.store.sql import placeholders
 
@@ -98,7 +100,27 @@ def marked(conn: sqlite3.Connection, match: str, ids: list[int]) -> dict[int, tu
         f"FROM articles_fts WHERE articles_fts MATCH ? AND rowid IN ({placeholders(len(ids))})",
         [OPEN, CLOSE, ELLIPSIS, SNIPPET_TOKENS, OPEN, CLOSE, match, *ids],
     )
-    return {row[0]: (row[1], row[2]) for row in rows}
+    found = {row[0]: (row[1], row[2]) for row in rows}
+    originals = search_text.shadowed(conn, list(found))
+    if originals:  # marks put in index forms go back into the text as stored
+        bodies = dict(_highlights(conn, match, list(originals), 1))
+        for article_id, (title, body) in originals.items():
+            snippet, marked_title = found[article_id]
+            found[article_id] = (
+                searchtext.restore_snippet(body, bodies.get(article_id) or "", snippet or "",
+                                           (OPEN, CLOSE), ELLIPSIS),
+                searchtext.restore_marks(title, marked_title or "", (OPEN, CLOSE)),
+            )
+    return found
+
+
+def _highlights(conn: sqlite3.Connection, match: str, ids: list[int], column: int
+                ) -> sqlite3.Cursor:
+    return conn.execute(
+        "SELECT rowid, highlight(articles_fts, ?, ?, ?) FROM articles_fts "
+        f"WHERE articles_fts MATCH ? AND rowid IN ({placeholders(len(ids))})",
+        [column, OPEN, CLOSE, match, *ids],
+    )
 
 
 def highlighted(conn: sqlite3.Connection, article_id: int, match: str) -> Iterator[str]:
@@ -108,4 +130,8 @@ def highlighted(conn: sqlite3.Connection, article_id: int, match: str) -> Iterat
         "FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?",
         (OPEN, CLOSE, OPEN, CLOSE, match, article_id),
     ).fetchone()
+    original = search_text.shadowed(conn, [article_id]).get(article_id)
+    if row and original:
+        row = [searchtext.restore_marks(text, form or "", (OPEN, CLOSE))
+               for text, form in zip(original, row, strict=True)]
     return iter(row or ())

@@ -80,3 +80,23 @@ def test_an_article_with_nothing_distinctive_has_no_related(tmp_path: Path):
     (tmp_path / "in" / "a.txt").write_text("Only one\n\nA lonely article.\n")
     import_paths(store, [str(tmp_path / "in")])
     assert find_related(store, "only-one").results == []
+
+
+def test_candidates_are_ranked_again_by_the_vocabulary_they_share(tmp_path):
+    from conftest import write
+    from newscli.related import _rerank
+
+    store = Store.open(tmp_path / "a.db")
+    write(tmp_path / "in", "one.txt", "Harbour notes\n\nThe ferry left. Ferry fares rose.\n")
+    write(tmp_path / "in", "both.txt", "Harbour report\n\nThe ferry and the harbour pilots.\n")
+    import_paths(store, [str(tmp_path / "in")])
+    ids = {row["slug"]: row["id"] for row in store.iter_articles()}
+    rows = [{"id": ids["harbour-notes"], "slug": "harbour-notes"},
+            {"id": ids["harbour-report"], "slug": "harbour-report"}]
+    weights = {"ferry": (1.0, 1.0), "pilots": (3.0, 2.0)}
+    ranked = _rerank(store.conn, rows, weights)
+    assert [row["slug"] for row in ranked] == ["harbour-report", "harbour-notes"]
+    assert ranked[0]["score"] > ranked[1]["score"] > 0
+    # without the rare word, the article that uses the common one twice comes first
+    ranked = _rerank(store.conn, ranked, {"ferry": (1.0, 1.0)})
+    assert [row["slug"] for row in ranked] == ["harbour-notes", "harbour-report"]

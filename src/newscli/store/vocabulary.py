@@ -74,3 +74,12 @@ def ranked_matches(
          "score": round(-row[5], 2)}
         for row in rows
     ]
+
+
+def article_texts(conn: sqlite3.Connection, ids: list[int]) -> dict[int, str]:
+    """{id: title and body} of these articles (bodies as stored)."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = conn.execute(f"SELECT id, title, body FROM articles WHERE id IN ({marks})", ids)
+    return {row[0]: f"{row[1] or ''}\n{row[2] or ''}" for row in rows}

@@ -530,3 +530,38 @@ def test_pathological_depth_fails_with_that_reason(cli, tmp_path, depth):
     assert result.exit_code == 1
     assert "deep.html: the page nests its elements 2,048 or more deep" in result.stderr
     assert "only 0 words" not in result.stderr and "1 imported" in result.stderr
+
+
+def test_a_search_that_would_take_too_long_is_stopped_and_refused(tmp_path, monkeypatch):
+    """Every search answers within its time limit or is refused in one line (exit 2)."""
+    from conftest import Cli
+    from newscli import search
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for number in range(300):
+        (folder / f"a{number}.txt").write_text(
+            f"Harbour story {number}\n\n" + "The harbour board met again about the ferry. " * 20,
+            encoding="utf-8")
+    cli = Cli(tmp_path / "many.db")
+    assert cli("import", str(folder), "--quiet").exit_code == 0
+    assert cli("search", "harbour OR ferry", "--format", "slugs").exit_code == 0
+    from newscli.store import archive
+
+    monkeypatch.setattr(search, "TIME_LIMIT_SECONDS", -1.0)  # every statement is over time
+    monkeypatch.setattr(archive, "TIME_CHECK_STEPS", 100)  # and looks at the clock often
+    refused = cli("search", "harbour OR ferry", "--format", "slugs")
+    assert refused.exit_code == 2 and refused.stdout == ""
+    assert refused.stderr.startswith("newscli: error: this search was stopped after -1 s")
+    assert len(refused.stderr.splitlines()) == 1
+
+
+def test_the_time_limit_stops_any_statement_and_is_lifted_after(tmp_path):
+    from newscli.errors import QueryTooCostly
+    from newscli.store import Store
+
+    store = Store.open(tmp_path / "a.db")
+    endless = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+    with pytest.raises(QueryTooCostly), store.time_limit(0.05):
+        store.conn.execute(endless).fetchone()
+    assert store.conn.execute("SELECT 1").fetchone()[0] == 1  # the handler is gone

@@ -24,6 +24,16 @@ class QueryError(NewscliError):
     exit_code = 2
 
 
+class QueryTooCostly(QueryError):
+    """A search that would take longer than its time limit to answer, stopped and refused."""
+
+    def __init__(self, seconds: float):
+        super().__init__(
+            f"this search was stopped after {seconds:g} s: its words are in most articles, so "
+            "ranking reads nearly the whole archive; use fewer or rarer words, a phrase, or narrow "
+            "it with --source, --tag or --since")
+
+
 class UsageError(NewscliError):
     """The command was asked for something it will not do as given. Exit code 2 (usage)."""
 

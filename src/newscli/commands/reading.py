@@ -137,13 +137,14 @@ def search_command(
     options = filters_from(source, tag, author, since, until)
     query = narrowed_query(text, options)
     store = open_store(ctx)
-    hits: Any = search.search(store, query, sort=sort.value, limit=limit, offset=offset)
-    if ARTICLES.chosen(fmt) is OutputFormat.table:
-        hits = search_cells(hits, offset)
-    shown = emit(hits, fmt, ARTICLES, (*LIST_FIELDS, "score", "snippet"),
-                 table=lambda cells: print_table(cells, ("rank", "result"), header=False),
-                 raw_cells=raw_cells)
-    total = search.count(store, query) if shown or offset else 0
+    with store.time_limit(search.TIME_LIMIT_SECONDS):
+        hits: Any = search.search(store, query, sort=sort.value, limit=limit, offset=offset)
+        if ARTICLES.chosen(fmt) is OutputFormat.table:
+            hits = search_cells(hits, offset)
+        shown = emit(hits, fmt, ARTICLES, (*LIST_FIELDS, "score", "snippet"),
+                     table=lambda cells: print_table(cells, ("rank", "result"), header=False),
+                     raw_cells=raw_cells)
+        total = search.count(store, query) if shown or offset else 0
     _report_hits(store, query, options, text, shown, offset, total)
     if total == 0:
         raise typer.Exit(1)

@@ -15,10 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from newscli.errors import DatabaseError
+from newscli.errors import DatabaseError, QueryTooCostly
 from newscli.models import Article, Filters
 from newscli.store import articles, connection, search_text
 from newscli.store.schema import FTS_INSERT_TRIGGER
+
+# How many SQLite VM steps run between two looks at the clock under time_limit: often enough
+# to stop within milliseconds, rarely enough to cost nothing measurable.
+TIME_CHECK_STEPS = 20_000
 
 
 class Store:
@@ -120,6 +124,26 @@ class Store:
             yield
         finally:
             connection.commit(self.conn)
+
+    @contextmanager
+    def time_limit(self, seconds: float) -> Iterator[None]:
+        """Stop the statements run inside once they have taken `seconds` in all: QueryTooCostly.
+
+        Ranking scores every article holding any of the query's words, so a query of many words
+        that are in most articles could keep the archive busy for long; it is refused instead.
+        """
+        import time
+
+        deadline = time.monotonic() + seconds
+        self.conn.set_progress_handler(lambda: time.monotonic() > deadline, TIME_CHECK_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if "interrupted" not in str(exc):
+                raise
+            raise QueryTooCostly(seconds) from None
+        finally:
+            self.conn.set_progress_handler(None, 0)
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -79,3 +79,17 @@ def env_without_color() -> dict[str, str]:
     env = dict(os.environ)
     env.pop("NO_COLOR", None)
     return env
+
+
+# The fetching tests talk only to servers they start on 127.0.0.1 (pytest-httpserver), never
+# through a proxy the environment names.
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture(autouse=True)
+def no_proxy(monkeypatch):
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")

@@ -17,19 +17,6 @@ PAGE = (Path(__file__).parent / "pages" / "news-article.html").read_bytes()
 HTML = "text/html; charset=utf-8"
 
 
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch):
-    # A proxy from the environment would carry the tests' requests off this machine.
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-
-
-@pytest.fixture(scope="session")
-def httpserver_listen_address():
-    return ("127.0.0.1", 0)
-
-
 @pytest.fixture
 def waits():
     return []

@@ -6,7 +6,6 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
 from werkzeug.wrappers import Response
 
 PAGES = Path(__file__).parent / "pages"
@@ -14,17 +13,6 @@ PAGE = (PAGES / "news-article.html").read_bytes()
 HTML = "text/html; charset=utf-8"
 CANONICAL = "https://www.coastalherald.example/transport/2024/07/03/night-ferry-three-crossings"
 
-
-@pytest.fixture(scope="session")
-def httpserver_listen_address():
-    return ("127.0.0.1", 0)
-
-
-@pytest.fixture(autouse=True)
-def no_proxy(monkeypatch):
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
 
 
 def pages_asked(httpserver) -> int:

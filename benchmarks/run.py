@@ -561,7 +561,8 @@ def size_markdown(result: dict) -> str:
         for command in row["commands"]:
             if command not in seen:
                 seen.add(command)
-                lines.append(command.replace(str(ROOT) + "/", ""))
+                # Paths as seen from the project root, so no machine's folders are written down.
+                lines.append(command.replace(str(ROOT) + "/", "").replace(str(ROOT.parent) + "/", "../"))
     lines += ["```", "", "</details>", ""]
     return "\n".join(lines)
 

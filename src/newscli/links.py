@@ -29,7 +29,8 @@ def canonical_url(url: str) -> str:
         netloc = f"{parts.netloc.rsplit('@', 1)[0]}@{netloc}"
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
                        if not TRACKING.match(k)])
-    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+    # stripped again: a fragment dropped can leave the path's trailing space at the end
+    return urlunsplit((scheme, netloc, parts.path or "/", query, "")).strip()
 
 
 def url_variants(url: str) -> list[str]:

@@ -66,3 +66,13 @@ def test_a_failing_fts_setting_is_an_error_and_the_step_is_not_recorded(
     assert "newscli_migrations" not in tables  # rolled back as a whole: nothing recorded
     monkeypatch.undo()
     assert Store.open(db).schema_version == len(migrations.MIGRATIONS)
+
+
+def test_the_newest_first_listing_reads_the_index_in_order_not_a_sort(tmp_path):
+    """`list --limit 50` reads its 50 rows from the index kept in that order (m008)."""
+    from newscli.store.articles import SORT_COLUMNS
+
+    store = Store.open(tmp_path / "a.db")
+    plan = " ".join(row[3] for row in store.conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT * FROM articles ORDER BY {SORT_COLUMNS['date']} LIMIT 50"))
+    assert "articles_date_order" in plan and "TEMP B-TREE" not in plan

@@ -19,7 +19,7 @@ from newscli.store.filters import escape_like, where_clause
 from newscli.store.sql import placeholders, rows_in
 
 SORT_COLUMNS = {
-    "date": "published IS NULL, published DESC, id DESC",
+    "date": "published IS NULL, published DESC, id DESC",  # the order of index articles_date_order
     "title": "title COLLATE NOCASE, id",
     "source": "source IS NULL, source COLLATE NOCASE, published DESC, id",
     "imported": "imported_at DESC, id DESC",

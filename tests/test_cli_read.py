@@ -5,12 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from conftest import on_terminal
 
 HOSTILE_TITLE = "[bold red]Pwned[/] \x1b]0;owned\x07 title"
 ARTICLES = [
@@ -412,25 +413,8 @@ def test_closed_pipe_is_quiet(archive_file, args):
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="pseudo-terminal test")
 def test_a_real_terminal_gets_a_table_and_no_colour_with_no_color(archive_file):
-    import pty
-
     def run(*args: str, env: dict[str, str]) -> str:
-        leader, follower = pty.openpty()
-        proc = subprocess.Popen(_newscli(archive_file, *args), stdout=follower,
-                                stderr=subprocess.DEVNULL, env={**os.environ, **env})
-        os.close(follower)
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-        proc.wait()
-        os.close(leader)
-        return b"".join(chunks).decode("utf-8")
+        return on_terminal(_newscli(archive_file, *args), env)[1].decode("utf-8")
 
     env = {"TERM": "xterm-256color", "PAGER": "cat"}
     coloured = run("search", "story", "--limit", "2", env=env)

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import on_terminal
 from newscli import formats
 
 ESCAPES = "\x1b]0;pwned\x07\x1b[31m"
@@ -40,27 +41,6 @@ def hostile_db(tmp_path_factory) -> Path:
     db = folder / "h.db"
     subprocess.run(newscli(db, "import", str(feed)), check=True, capture_output=True)
     return db
-
-
-def on_terminal(command: list[str]) -> tuple[int, bytes]:
-    """Run with stdout on a pseudo-terminal; its exit code and every byte it wrote there."""
-    import pty
-
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(command, stdout=follower, stderr=subprocess.DEVNULL,
-                            stdin=subprocess.DEVNULL, env={**os.environ, "PAGER": "cat"})
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(leader)
-    return proc.wait(), b"".join(chunks)
 
 
 # -- 5: terminal escapes -------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SCRAPED, write
 from newscli import exporter
@@ -187,8 +189,8 @@ def test_html_is_static_escaped_and_self_contained(archive):
     from newscli.htmlexport import SCRIPT
 
     page = page_of(archive("export", "--format", "html"))
-    assert page.scripts == [SCRIPT]  # the article's <script> is text, not a script
-    assert "<script>alert(1)</script>" in "".join(page.text)
+    assert page.scripts == [SCRIPT]  # the Markdown article's <script> is dropped, never run
+    assert 'Awkward, "quoted"' in "".join(page.text)
     loads = [(t, a) for t, a in page.tags if "src" in a or t in ("link", "iframe", "img", "object")]
     assert loads == []
     policy = next(a["content"] for t, a in page.tags if a.get("http-equiv") == "Content-Security-Policy")
@@ -201,18 +203,46 @@ def test_html_is_static_escaped_and_self_contained(archive):
     assert len(articles) == 4
 
 
-def test_html_renders_markdown_bodies_without_raw_html_or_images(cli, tmp_path):
-    write(tmp_path, "m.md", "---\ntitle: M\n---\n## Section\n\n<b>raw</b> [link](https://example.com) "
-          "![pic](https://example.com/p.png) [bad](javascript:alert(1))\n")
+def test_html_shows_a_plain_text_body_as_text(cli, tmp_path):
+    write(tmp_path, "t.txt", "Plain\n\n<script>alert(1)</script> </article></main><textarea>\n")
+    cli("import", str(tmp_path / "t.txt"))
+    page = page_of(cli("export", "--format", "html"))
+    assert "<script>alert(1)</script> </article></main><textarea>" in "".join(page.text)
+    assert not any(t in ("textarea",) for t, _ in page.tags)
+    assert [t for t, _ in page.tags].count("script") == 1
+
+
+HOSTILE_MARKDOWN = (
+    "---\ntitle: M\n---\n## Section\n\n<b onclick=\"alert(1)\">raw</b> [link](https://example.com) "
+    "![pic](https://example.com/p.png) [bad](javascript:alert(1)) <sup>2</sup> <!-- a note -->\n\n"
+    "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)> <a href=\"javascript:alert(1)\" "
+    "id=\"_index\" class=\"back\" style=\"position:fixed\">x</a> <form action=\"https://e.com\">"
+    "<input name=q></form> <iframe src=\"https://e.com\"></iframe>\n\n</article></main><textarea>\n"
+)
+
+
+def test_html_renders_markdown_bodies_with_their_html_sanitized_and_images_as_links(cli, tmp_path):
+    from newscli.htmlexport import SCRIPT
+
+    write(tmp_path, "m.md", HOSTILE_MARKDOWN)
     cli("import", str(tmp_path / "m.md"))
-    result = cli("export", "--format", "html")
-    page = page_of(result)
+    page = page_of(cli("export", "--format", "html"))
     assert ("h4", {}) in page.tags  # "##" under the article's h2
-    assert "<b>raw</b>" in "".join(page.text)
+    assert ("b", {}) in page.tags and ("sup", {}) in page.tags  # harmless HTML is kept
+    assert page.scripts == [SCRIPT]
+    attributes = [name for _, a in page.tags for name in a]
+    assert not [n for n in attributes if n.startswith("on")]
     hrefs = [a.get("href") for t, a in page.tags if t == "a"]
-    assert "https://example.com" in hrefs and "https://example.com/p.png" in hrefs
-    assert not any(t == "img" for t, _ in page.tags)
+    assert "https://example.com" in hrefs and "https://example.com/p.png" in hrefs and "x" in hrefs
     assert "javascript" not in " ".join(h or "" for h in hrefs)
+    assert not [t for t, _ in page.tags if t in ("img", "form", "iframe", "textarea")]
+    assert [a.get("id") for t, a in page.tags if t == "input"] == ["_filter"]
+    assert [a.get("id") for _, a in page.tags].count("_index") == 1  # no id from the body
+    assert not [a for t, a in page.tags if t == "a" and ("style" in a or "class" in a)]
+    text = "".join(page.text)
+    assert "a note" not in text and "[pic]" in text
+    # Stray closing tags and an open <textarea> did not swallow the rest of the page.
+    assert text.index("raw") < text.index("Back to the index")
 
 
 # -- files and folders ---------------------------------------------------------------------------
@@ -404,3 +434,26 @@ def test_scraped_article_round_trips_through_the_command_line(cli, tmp_path):
     keep = [f for f in ALL_FIELDS if f not in ("id", "imported_at", "updated_at")]
     before, after = cli.json("show", "port-authority"), fresh.json("show", "port-authority")
     assert {k: before[k] for k in keep} == {k: after[k] for k in keep}
+
+
+_MARKUP = st.sampled_from([
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[a](javascript:alert(1))",
+    "<a href='javascript:alert(1)'>", "![i](x.png)", "</article>", "<style>", "<b onclick=x>",
+    "<iframe src=//e.com>", "<svg onload=alert(1)>", "<!--", "-->", "`", "```\n", "\n\n", "# ", "<",
+    ">", "\"", "'", "&", "<div>", "</div>", "<textarea>", "javascript:", "data:text/html,x",
+])
+
+
+@given(st.lists(st.one_of(_MARKUP, st.text(max_size=8)), max_size=12).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_no_markdown_body_renders_script_handlers_or_loads(body):
+    from newscli.htmlexport import markdown_renderer
+
+    page = Page()
+    page.feed(markdown_renderer()(body))
+    page.close()
+    assert not [t for t, _ in page.tags if t in ("script", "style", "img", "iframe", "svg",
+                                                 "textarea", "article")]
+    assert not [n for _, a in page.tags for n in a if n.startswith("on") or n in ("id", "style")]
+    hrefs = [a.get("href") or "" for _, a in page.tags]
+    assert not [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:"))]

@@ -2,7 +2,8 @@
 
 The page loads nothing: its style and its small filter script are inline, and a Content Security
 Policy forbids everything else, so even a link that slipped through could not fetch. All article text
-is escaped; Markdown bodies are rendered with raw HTML switched off and images shown as links.
+is escaped; Markdown bodies are rendered by cmark and their HTML sanitized by nh3, images shown as
+links.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 from urllib.parse import quote
 
@@ -179,24 +180,49 @@ def _paragraphs(body: str) -> str:
     return "".join(f"<p>{text(p)}</p>\n" for p in parts)
 
 
-def markdown_renderer() -> Any:
-    """Markdown to HTML with raw HTML escaped, images as links, headings below the article's."""
-    from markdown_it import MarkdownIt
+# Tags a Markdown body's own HTML may keep: nh3's (Ammonia's) safe defaults, less images and
+# image maps (the page loads nothing: an image becomes a link) and the elements of the page's own
+# frame, so an article cannot pose as the index or another article.
+_BODY_TAGS_DROPPED = frozenset({"img", "area", "map", "article", "aside", "nav", "header", "footer",
+                                "hgroup"})
+_IMAGE = re.compile(r"""<img\b((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 
-    md = MarkdownIt("commonmark", {"html": False})
 
-    def image(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-        token = tokens[idx]
-        alt = renderer.renderInlineAsText(token.children or [], options, env) or "image"
-        return f'<a href="{text(token.attrGet("src") or "")}">[{text(alt)}]</a>'
+def markdown_renderer() -> Callable[[str], str]:
+    """Markdown to safe HTML: CommonMark by cmark (C), then every tag and attribute sanitized by
+    nh3 (Ammonia, Rust); images become links, headings go below the article's own.
 
-    md.add_render_rule("image", image)
+    cmark renders the body's own HTML as written (an HTML comment, `<sup>`, a `<div>` around a
+    table ...), and nh3 keeps only the harmless part of it: no script, style, event handler,
+    form, frame, id or class survives, no link but to a safe scheme, and unclosed or stray tags
+    are balanced, so the body cannot reach the rest of the page.
+    """
+    import cmarkgfm
+    import nh3
+    from cmarkgfm.cmark import Options
+
+    options = Options.CMARK_OPT_UNSAFE  # raw HTML through to nh3, which decides what stays
+    cleaner = nh3.Cleaner(tags=set(nh3.ALLOWED_TAGS) - _BODY_TAGS_DROPPED, link_rel="noreferrer")
 
     def render(body: str) -> str:
-        tokens = md.parse(NOT_HTML_TEXT.sub("\ufffd", body))
-        for token in tokens:
-            if token.type in ("heading_open", "heading_close"):
-                token.tag = f"h{min(6, int(token.tag[1]) + 2)}"
-        return str(md.renderer.render(tokens, md.options, {}))
+        rendered = cmarkgfm.markdown_to_html(NOT_HTML_TEXT.sub("\ufffd", body), options)
+        shaped = _HEADING.sub(_lower_heading, _IMAGE.sub(_image_link, rendered))
+        return str(cleaner.clean(shaped))
 
     return render
+
+
+def _image_link(match: re.Match[str]) -> str:
+    """An image as a link to it, its alternative text (or "image") in brackets: the page loads
+    nothing, and the reader can still follow the link."""
+    # One of the three value groups matched (double-quoted, single-quoted, bare); the others are "".
+    attributes = {name.lower(): html.unescape("".join(values))
+                  for name, *values in _ATTRIBUTE.findall(match.group(1))}
+    return (f'<a href="{text(attributes.get("src", ""))}">'
+            f'[{text(attributes.get("alt") or "image")}]</a>')
+
+
+def _lower_heading(match: re.Match[str]) -> str:
+    return f"<{match.group(1)}h{min(6, int(match.group(2)) + 2)}"

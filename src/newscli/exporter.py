@@ -1,4 +1,5 @@
-"""Articles out of the archive: JSON Lines, JSON, CSV, Markdown (one document or one file each), HTML.
+"""Articles out of the archive: JSON Lines, JSON, CSV, Markdown (one document or one file each), HTML,
+the OpenSearch/Elasticsearch bulk format and its index mapping.
 
 Every writer streams: one article in memory at a time, whatever the size of the archive. Files
 appear under their final name only once complete (written to a temporary name, then renamed).
@@ -52,6 +53,7 @@ class Request:
     force: bool = False
     excel: bool = False
     raw_cells: bool = False  # CSV cells as stored, formulas and all
+    index: str = "newscli"  # the OpenSearch/Elasticsearch index the bulk actions name
 
 
 @dataclass
@@ -60,10 +62,20 @@ class Result:
     target: str | None  # the file or folder written, None for the stream
 
 
-def export(store: Store, request: Request, stream: BinaryIO, progress: Progress | None = None
-           ) -> Result:
-    """Write the selected articles as the request says; `stream` takes output to no file."""
+# Formats that describe the export rather than hold articles: written with no article read.
+NO_ARTICLES = frozenset({"opensearch-mapping"})
+
+
+def export(store: Store | None, request: Request, stream: BinaryIO,
+           progress: Progress | None = None) -> Result:
+    """Write the selected articles as the request says; `stream` takes output to no file.
+    The formats in NO_ARTICLES need no archive (`store` may be None)."""
     selection = request.selection
+    if request.format in NO_ARTICLES:
+        target = _to_target(store, request, stream, lambda handle: write_described(
+            request, handle))
+        return Result(0, target)
+    assert store is not None
     with store.snapshot():
         total = store.count(selection.filters, selection.match)
         if not total:
@@ -72,17 +84,26 @@ def export(store: Store, request: Request, stream: BinaryIO, progress: Progress 
         if request.directory is not None:
             write_markdown_dir(store, selection, request.directory, request.force, counted)
             return Result(total, str(request.directory))
-        if request.output is not None and _is_device(request.output):
-            with device_file(request.output) as handle:
-                write_format(store, request, handle, counted)
-            return Result(total, str(request.output))
-        if request.output is not None:
-            _check_target(store, request.output, request.force)
-            with atomic_file(request.output, durable=True) as handle:
-                write_format(store, request, handle, counted)
-            return Result(total, str(request.output))
-        write_format(store, request, stream, counted)
-        return Result(total, None)
+        target = _to_target(store, request, stream, lambda handle: write_format(
+            store, request, handle, counted))
+        return Result(total, target)
+
+
+def _to_target(store: Store | None, request: Request, stream: BinaryIO,
+               write: Callable[[BinaryIO], None]) -> str | None:
+    """Run `write` on the -o file (written whole or not at all), a device, or the stream; the
+    file or device written, None for the stream."""
+    if request.output is not None and _is_device(request.output):
+        with device_file(request.output) as handle:
+            write(handle)
+        return str(request.output)
+    if request.output is not None:
+        _check_target(store, request.output, request.force)
+        with atomic_file(request.output, durable=True) as handle:
+            write(handle)
+        return str(request.output)
+    write(stream)
+    return None
 
 
 def _counting(progress: Progress | None, total: int) -> Callable[[], None]:
@@ -132,8 +153,22 @@ def write_format(store: Store, request: Request, handle: BinaryIO, advance: Call
 
             columns = "slug, title, source, author, published, tags"
             write_html(_rows(store, request.selection, columns), records, out)
+        elif request.format == "opensearch":
+            from newscli.opensearch import write_bulk
+
+            write_bulk(records, out, request.index)
         else:
             raise ValueError(request.format)
+
+
+def write_described(request: Request, handle: BinaryIO) -> None:
+    """A format in NO_ARTICLES: what describes the export, not its articles."""
+    from newscli.opensearch import write_index_body
+
+    if request.format != "opensearch-mapping":
+        raise ValueError(request.format)
+    with utf8_text(handle) as out:
+        write_index_body(out)
 
 
 @contextmanager
@@ -240,8 +275,8 @@ def _make_folder(directory: Path) -> None:
         raise ExportError(f"cannot make folder {directory}: {os_reason(exc)}") from None
 
 
-def _check_target(store: Store, path: Path, force: bool) -> None:
-    if store.path is not None and path.resolve() == Path(store.path).resolve():
+def _check_target(store: Store | None, path: Path, force: bool) -> None:
+    if store is not None and store.path is not None and path.resolve() == Path(store.path).resolve():
         raise ExportError(f"{path} is the archive itself; write the export to another file")
     _make_folder(path.parent)
     _check_free([path], force)

@@ -32,6 +32,8 @@ class ExportFormat(str, Enum):
     csv = "csv"
     markdown = "markdown"
     html = "html"
+    opensearch = "opensearch"
+    opensearch_mapping = "opensearch-mapping"
 
 
 def export_command(
@@ -67,20 +69,28 @@ def export_command(
         bool, typer.Option("--excel", help="CSV with a byte-order mark, for spreadsheet programs.")
     ] = False,
     raw_cells: RawCellsOption = False,
+    index: Annotated[
+        str | None,
+        typer.Option("--index", metavar="NAME", show_default=False,
+                     help="The index the opensearch bulk actions name [default: newscli]."),
+    ] = None,
 ) -> None:
-    """Export articles, oldest first, as JSON Lines, JSON, CSV, Markdown or one HTML page."""
+    """Export articles, oldest first, as JSON Lines, JSON, CSV, Markdown, one HTML page, or the
+    bulk format OpenSearch and Elasticsearch load (and, as opensearch-mapping, their index)."""
     from newscli.commands.output import terminal_safe_bytes
     from newscli.exporter import Request, Selection, export
 
     chosen = _checked_format(fmt, output, directory, excel)
     _check_raw_cells(chosen, excel, raw_cells)
+    index_name = _checked_index(chosen, index)
     options = filters_from(source, tag, author, since, until)
     filters, match = selection(query_text(words, "export") if words else None, options)
     to_file = output is not None and str(output) != "-"
     request = Request(format=chosen.value, selection=Selection(filters=filters, match=match),
-                      force=force, excel=excel, raw_cells=raw_cells,
+                      force=force, excel=excel, raw_cells=raw_cells, index=index_name,
                       output=output if to_file else None, directory=directory)
-    store = open_store(ctx)
+    # The mapping describes no article: it needs no archive, not even an existing one.
+    store = None if chosen is ExportFormat.opensearch_mapping else open_store(ctx)
     to_stdout = not to_file and directory is None
     with _progress(to_stdout) as progress:
         sys.stdout.flush()
@@ -90,7 +100,9 @@ def export_command(
         from newscli.render import clean, say
 
         noun = "article" if result.articles == 1 else "articles"
-        say(f"exported {result.articles:,} {noun} to {clean(result.target, one_line=True)}")
+        what = ("the index settings and mapping" if chosen is ExportFormat.opensearch_mapping
+                else f"{result.articles:,} {noun}")
+        say(f"exported {what} to {clean(result.target, one_line=True)}")
 
 
 def _checked_format(fmt: ExportFormat | None, output: Path | None, directory: Path | None, excel: bool
@@ -105,6 +117,20 @@ def _checked_format(fmt: ExportFormat | None, output: Path | None, directory: Pa
     if excel and chosen is not ExportFormat.csv:
         raise typer.BadParameter("--excel only applies to --format csv", param_hint="'--excel'")
     return chosen
+
+
+def _checked_index(chosen: ExportFormat, index: str | None) -> str:
+    from newscli.opensearch import DEFAULT_INDEX, check_index_name
+
+    if index is None:
+        return DEFAULT_INDEX
+    if chosen is not ExportFormat.opensearch:
+        raise typer.BadParameter("--index only applies to --format opensearch",
+                                 param_hint="'--index'")
+    try:
+        return check_index_name(index)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="'--index'") from None
 
 
 def _check_raw_cells(chosen: ExportFormat, excel: bool, raw_cells: bool) -> None:

@@ -457,3 +457,60 @@ def test_no_markdown_body_renders_script_handlers_or_loads(body):
     assert not [n for _, a in page.tags for n in a if n.startswith("on") or n in ("id", "style")]
     hrefs = [a.get("href") or "" for _, a in page.tags]
     assert not [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:"))]
+
+
+# -- --updated-since: what changed since the last export ------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-03-01", "2026-03-01"),
+    ("2026-03", "2026-03"),
+    ("2026-03-01T10:00:00Z", "2026-03-01T10:00:00+00:00"),
+    ("2026-03-01T11:00:00+01:00", "2026-03-01T10:00:00+00:00"),
+    ("2026-03-01T10:00", "2026-03-01T10:00:00+00:00"),  # no zone: UTC, as updated_at is
+    ("2026-03-01 10:00:00.75+00:00", "2026-03-01T10:00:00+00:00"),  # a fraction errs early
+    ("7d", "2026-02-22"),
+])
+def test_time_bounds(text, expected):
+    import datetime as dt
+
+    from newscli.query.dates import parse_time_bound
+
+    assert parse_time_bound(text, today=dt.date(2026, 3, 1)) == expected
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2026-13-01", "2026-03-01T25:00", "T"])
+def test_bad_time_bounds_say_what_is_taken(text):
+    from newscli.errors import QueryError
+    from newscli.query.dates import parse_time_bound
+
+    with pytest.raises(QueryError, match="date"):
+        parse_time_bound(text)
+
+
+def test_updated_since_exports_what_was_imported_or_changed_since(archive):
+    import sqlite3
+
+    times = {"earlier": "2026-01-01T10:00:00+00:00", "later": "2026-03-01T10:00:00+00:00"}
+    with sqlite3.connect(archive.db) as conn:  # two known import times, for the test alone
+        conn.execute("UPDATE articles SET updated_at = '2025-06-01T00:00:00+00:00'")
+        for slug, when in times.items():
+            conn.execute("UPDATE articles SET updated_at = ? WHERE slug = ?", (when, slug))
+    conn.close()
+
+    def titles(*args):
+        result = archive("export", *args)
+        assert result.exit_code == 0, result.stderr
+        return [r["title"] for r in lines(result.stdout)]
+
+    assert titles("--updated-since", "2026-02") == ["Later"]
+    assert titles("--updated-since", "2026-03-01T10:00:00Z") == ["Later"]  # at WHEN counts
+    assert titles("--updated-since", "2026-03-01T11:00:00+01:00") == ["Later"]
+    assert titles("--updated-since", "2026", "--source", "Gazette") == ["Earlier"]
+    none = archive("export", "--updated-since", "2026-03-01T10:00:01Z")
+    assert none.exit_code == 1 and none.stdout == "" and "no articles to export" in none.stderr
+    bad = archive("export", "--updated-since", "yesterday")
+    assert bad.exit_code == 2 and "not a date or time" in bad.stderr and bad.stdout == ""
+    # An edit counts as a change: the tagged article comes along with the next export.
+    assert archive("tag", "earlier", "--add", "ferry").exit_code == 0
+    assert titles("--updated-since", "2026-06-01") == ["Earlier"]

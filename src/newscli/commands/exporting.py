@@ -49,6 +49,13 @@ def export_command(
     author: AuthorOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
+    updated_since: Annotated[
+        str | None,
+        typer.Option("--updated-since", metavar="WHEN",
+                     help="Only articles imported or changed at or after WHEN (UTC): a date or "
+                     "span as --since takes, or a time such as 2026-12-01T09:30:00Z. Keeps a "
+                     "copy elsewhere in step."),
+    ] = None,
     fmt: Annotated[
         ExportFormat | None,
         typer.Option("--format", help="Output format [default: jsonl; markdown with --dir]",
@@ -84,6 +91,12 @@ def export_command(
     _check_raw_cells(chosen, excel, raw_cells)
     index_name = _checked_index(chosen, index)
     options = filters_from(source, tag, author, since, until)
+    if updated_since:
+        from dataclasses import replace
+
+        from newscli.query.dates import parse_time_bound
+
+        options = replace(options, updated_since=parse_time_bound(updated_since))
     filters, match = selection(query_text(words, "export") if words else None, options)
     to_file = output is not None and str(output) != "-"
     request = Request(format=chosen.value, selection=Selection(filters=filters, match=match),

@@ -21,6 +21,9 @@ def where(filters: Filters, alias: str = "articles") -> tuple[list[str], list[An
         # "until 2024-06-30" includes that whole day: compare against the next character.
         clauses.append(f"{alias}.published < ?")
         params.append(filters.until + "\uffff")
+    if filters.updated_since:
+        clauses.append(f"{alias}.updated_at >= ?")
+        params.append(filters.updated_since)
     if filters.exclude_match:
         clauses.append(
             f"{alias}.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)"

@@ -245,6 +245,76 @@ def test_html_renders_markdown_bodies_with_their_html_sanitized_and_images_as_li
     assert text.index("raw") < text.index("Back to the index")
 
 
+def _page(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+def _links(page: Page) -> list[str]:
+    return [a["href"] for t, a in page.tags if t == "a" and "href" in a]
+
+
+def _resolves(base: Path, href: str) -> bool:
+    """Whether a relative link from a page in `base` reaches a file there (and its #anchor)."""
+    from urllib.parse import unquote
+
+    target, _, anchor = href.partition("#")
+    path = (base / unquote(target)).resolve()
+    return path.is_file() and (not anchor or unquote(anchor) in _page(path).ids)
+
+
+def test_html_dir_is_index_pages_and_a_page_an_article_all_linked(archive, tmp_path, monkeypatch):
+    from newscli import htmlexport
+
+    monkeypatch.setattr(htmlexport, "INDEX_PAGE", 2)  # 4 articles: two index pages
+    site = tmp_path / "site"
+    result = archive("export", "--format", "html", "--dir", str(site))
+    assert result.exit_code == 0 and result.stdout == "" and "exported 4 articles" in result.stderr
+    assert sorted(p.name for p in site.iterdir()) == ["articles", "index-2.html", "index.html"]
+    pages = sorted((site / "articles").iterdir())
+    assert len(pages) == 4 and all(p.suffix == ".html" for p in pages)
+    first, second = _page(site / "index.html"), _page(site / "index-2.html")
+    rows = [a for page in (first, second) for t, a in page.tags if t == "tr" and "data-id" in a]
+    assert [r["data-id"] for r in rows] == ["earlier", "awkward-quoted", "later", "undated-note"]
+    assert "index-2.html" in _links(first) and "index.html" in _links(second)
+    for index in (first, second):
+        assert index.scripts == [htmlexport.SCRIPT]
+        assert all(_resolves(site, href) for href in _links(index))
+    for path in pages:
+        page = _page(path)
+        assert page.scripts == [] and not [t for t, _ in page.tags if t in ("img", "link", "iframe")]
+        policy = next(a["content"] for _, a in page.tags if a.get("http-equiv"))
+        assert policy.startswith("default-src 'none';") and "script-src 'none'" in policy
+        local = [h for h in _links(page) if not h.startswith(("http://", "https://"))]
+        assert local and all(_resolves(path.parent, href) for href in local)
+    later = _page(site / "articles" / "later.html")
+    assert "../index-2.html#later" in _links(later)  # the third article opens page 2
+    assert {"awkward-quoted.html", "undated-note.html"} <= set(_links(later))  # its neighbours
+
+
+def test_one_large_html_page_suggests_the_folder(archive, monkeypatch):
+    from newscli import htmlexport
+
+    assert "note:" not in archive("export", "--format", "html").stderr
+    monkeypatch.setattr(htmlexport, "INDEX_PAGE", 3)
+    result = archive("export", "--format", "html")
+    assert result.exit_code == 0 and result.stdout.startswith("<!DOCTYPE html>")
+    assert "note: a page of 4 articles is slow to open in a browser; --dir DIR" in result.stderr
+
+
+def test_html_dir_refuses_files_in_the_way_and_writes_nothing(archive, tmp_path):
+    site = tmp_path / "site"
+    write(site / "articles", "later.html", "mine")
+    result = archive("export", "--format", "html", "--dir", str(site))
+    assert result.exit_code == 1 and "later.html" in result.stderr and "--force" in result.stderr
+    assert sorted(p.name for p in site.rglob("*")) == ["articles", "later.html"]
+    assert (site / "articles" / "later.html").read_text() == "mine"
+    assert archive("export", "--format", "html", "--dir", str(site), "--force").exit_code == 0
+    assert "<!DOCTYPE html>" in (site / "articles" / "later.html").read_text(encoding="utf-8")
+
+
 # -- files and folders ---------------------------------------------------------------------------
 
 

@@ -82,7 +82,8 @@ def export(store: Store | None, request: Request, stream: BinaryIO,
             raise NotFound("no articles to export: the archive is empty or nothing matches")
         counted = _counting(progress, total)
         if request.directory is not None:
-            write_markdown_dir(store, selection, request.directory, request.force, counted)
+            write_dir = write_html_dir if request.format == "html" else write_markdown_dir
+            write_dir(store, selection, request.directory, request.force, counted)
             return Result(total, str(request.directory))
         target = _to_target(store, request, stream, lambda handle: write_format(
             store, request, handle, counted))
@@ -232,17 +233,55 @@ def write_markdown_dir(store: Store, selection: Selection, directory: Path, forc
     return count
 
 
-def planned_names(store: Store, selection: Selection) -> Iterator[str]:
+def write_html_dir(store: Store, selection: Selection, directory: Path, force: bool,
+                   advance: Callable[[], None]) -> int:
+    """A folder a browser opens quickly at any size: `index.html` and its further index pages,
+    and `articles/<slug>.html` per article; returns the articles written. Files in the way are
+    refused before the first is written, as for Markdown."""
+    from newscli.htmlexport import ARTICLES_FOLDER, INDEX_PAGE, Site
+
+    site = Site(store.count(selection.filters, selection.match))
+    articles = directory / ARTICLES_FOLDER
+    _make_folder(articles)
+    planned = [directory / name for name in site.page_names()]
+    _check_free([*planned, *(articles / name for name in planned_names(store, selection, ".html"))],
+                force)
+    names = FileNames(".html")
+    ahead = ((names.name(record), record) for record in iter_records(store, selection))
+    rows: list[tuple[str, dict[str, Any]]] = []
+    previous, current, position = None, next(ahead, None), 0
+    while current is not None:  # one article ahead, for the link to it
+        following = next(ahead, None)
+        name, record = current
+        page = site.article_page(record, position, previous, following and following[0])
+        with atomic_file(articles / name) as handle:
+            handle.write(page.encode("utf-8"))
+        rows.append((name, {key: record[key] for key in _INDEX_COLUMNS}))
+        position += 1
+        if len(rows) == INDEX_PAGE or following is None:
+            with atomic_file(planned[(position - 1) // INDEX_PAGE]) as handle:
+                handle.write(site.index_page((position - 1) // INDEX_PAGE + 1, rows).encode("utf-8"))
+            rows = []
+        previous, current = name, following
+        advance()
+    return position
+
+
+_INDEX_COLUMNS = ("slug", "title", "source", "author", "published", "tags")
+
+
+def planned_names(store: Store, selection: Selection, suffix: str = ".md") -> Iterator[str]:
     """The file names a directory export will write, in order, without reading any body."""
-    names = FileNames()
+    names = FileNames(suffix)
     return (names.name(row) for row in _rows(store, selection, "slug, published"))
 
 
 class FileNames:
     """A file name for each article, from its slug: unique within one export, valid on any OS."""
 
-    def __init__(self) -> None:
+    def __init__(self, suffix: str = ".md") -> None:
         self.used: set[str] = set()
+        self.suffix = suffix
 
     def name(self, row: dict[str, Any]) -> str:
         from slugify import slugify
@@ -259,7 +298,7 @@ class FileNames:
             number += 1
             candidate = f"{stem}-{number}"
         self.used.add(candidate)
-        return candidate + ".md"
+        return candidate + self.suffix
 
 
 # -- files -----------------------------------------------------------------------------------------

@@ -3,8 +3,8 @@ a browser opens quickly at any size (index pages of INDEX_PAGE articles, one pag
 
 Every page loads nothing: its style and its small filter script are inline, and a Content Security
 Policy forbids everything else, so even a link that slipped through could not fetch. All article text
-is escaped; Markdown bodies are rendered by cmark and their HTML sanitized by nh3, images shown as
-links.
+is escaped; Markdown bodies are rendered by pulldown-cmark and their HTML sanitized by nh3, images
+shown as links.
 """
 
 from __future__ import annotations
@@ -262,23 +262,22 @@ _HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 
 
 def markdown_renderer() -> Callable[[str], str]:
-    """Markdown to safe HTML: CommonMark by cmark (C), then every tag and attribute sanitized by
-    nh3 (Ammonia, Rust); images become links, headings go below the article's own.
+    """Markdown to safe HTML: CommonMark by pulldown-cmark (Rust, through pyromark), then every
+    tag and attribute sanitized by nh3 (Ammonia, Rust); images become links, headings go below
+    the article's own.
 
-    cmark renders the body's own HTML as written (an HTML comment, `<sup>`, a `<div>` around a
-    table ...), and nh3 keeps only the harmless part of it: no script, style, event handler,
-    form, frame, id or class survives, no link but to a safe scheme, and unclosed or stray tags
-    are balanced, so the body cannot reach the rest of the page.
+    pulldown-cmark renders the body's own HTML as written (an HTML comment, `<sup>`, a `<div>`
+    around a table ...), and nh3 keeps only the harmless part of it: no script, style, event
+    handler, form, frame, id or class survives, no link but to a safe scheme, and unclosed or
+    stray tags are balanced, so the body cannot reach the rest of the page.
     """
-    import cmarkgfm
     import nh3
-    from cmarkgfm.cmark import Options
+    import pyromark
 
-    options = Options.CMARK_OPT_UNSAFE  # raw HTML through to nh3, which decides what stays
     cleaner = nh3.Cleaner(tags=set(nh3.ALLOWED_TAGS) - _BODY_TAGS_DROPPED, link_rel="noreferrer")
 
     def render(body: str) -> str:
-        rendered = cmarkgfm.markdown_to_html(NOT_HTML_TEXT.sub("\ufffd", body), options)
+        rendered = pyromark.html(NOT_HTML_TEXT.sub("\ufffd", body))
         shaped = _HEADING.sub(_lower_heading, _IMAGE.sub(_image_link, rendered))
         return str(cleaner.clean(shaped))
 

@@ -7,8 +7,8 @@ archive sizes, one page against the folder, and how long a browser takes to open
 
 Rendering is compared side by side in one process on the real posts of
 ../shared/corpora/optech (skipped when absent): markdown-it-py, which rendered the bodies before,
-against pulldown-cmark (pyromark) + nh3. The archives are generated: Markdown bodies of about 3 KB with headings,
-lists, links, emphasis, code and a little raw HTML. Open time is headless Chromium's
+against pulldown-cmark (pyromark) + nh3. The archives are generated: Markdown bodies of about
+3 KB with headings, lists, links, emphasis, code and a little raw HTML. Open time is headless Chromium's
 `--dump-dom` of a file:// URL, a blank page's time beside it; Chromium is installed with apt-get
 when missing (as root), else that part is skipped.
 """

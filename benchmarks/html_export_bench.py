@@ -102,7 +102,7 @@ def rendering() -> None:
         started = time.process_time()
         for body in bodies:
             render(body)
-        print(f"  {name:26} {(time.process_time() - started) / len(bodies) * 1000:6.2f} ms")
+        print(f"  {name:26} {(time.process_time() - started) / len(bodies) * 1000:6.2f} ms", flush=True)
 
 
 def chromium() -> str | None:
@@ -133,7 +133,7 @@ def main() -> None:
     parser.add_argument("--one-page-up-to", type=int, default=10_000,
                         help="open the one-page export in the browser only up to this size")
     args = parser.parse_args()
-    print(f"load: {os.getloadavg()[0]:.2f}")
+    print(f"load: {os.getloadavg()[0]:.2f}", flush=True)
     rendering()
     browser = None if args.no_browser else chromium()
     with tempfile.TemporaryDirectory() as name:
@@ -149,19 +149,27 @@ def main() -> None:
             build(db, size)
             one = folder / f"one-{size}.html"
             site = folder / f"site-{size}"
-            for label, export, target in (("one page (-o)", ["--format", "html", "-o", str(one)], one),
-                                          ("folder (--dir)", ["--format", "html", "--dir", str(site)],
-                                           site / "index.html")):
-                seconds, peak_kb = measure(db, export)
+            runs = [
+                ("jsonl (baseline)", ["--format", "jsonl", "-o", str(folder / "all.jsonl")], None),
+                ("html, one page", ["--format", "html", "-o", str(one)], one),
+                ("html, folder", ["--format", "html", "--dir", str(site)], site / "index.html"),
+                ("opensearch", ["--format", "opensearch", "-o", str(folder / "bulk.ndjson")], None),
+                # Nothing changed since: what a sync run costs when there is nothing to send.
+                ("--updated-since", ["--format", "opensearch", "--updated-since", "2999-01-01",
+                                     "-o", str(folder / "changes.ndjson")], None),
+            ]
+            for label, export, target in runs:
+                seconds, peak_kb = measure(db, export, ok=("0", "1", "None"))
                 shown = ""
-                if browser and (target != one or size <= args.one_page_up_to):
-                    shown = f", opens in {open_time(browser, target)}"
-                print(f"{size:>9,} articles, {label:15} {seconds:6.1f} s, "
-                      f"{seconds / size * 1000:5.2f} ms an article, {peak_kb / 1024:4.0f} MB peak, "
-                      f"{target.stat().st_size / 1e6:6.1f} MB page{shown}")
-            db.unlink()
-            shutil.rmtree(site)
-            one.unlink()
+                if target is not None:
+                    shown = f", {target.stat().st_size / 1e6:6.1f} MB page"
+                    if browser and (target != one or size <= args.one_page_up_to):
+                        shown += f", opens in {open_time(browser, target)}"
+                print(f"{size:>9,} articles, {label:17} {seconds:6.1f} s, "
+                      f"{seconds / size * 1000:5.2f} ms an article, {peak_kb / 1024:4.0f} MB peak"
+                      f"{shown}", flush=True)
+            shutil.rmtree(folder)
+            folder.mkdir()
 
 
 if __name__ == "__main__":

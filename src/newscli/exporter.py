@@ -53,7 +53,7 @@ class Request:
     force: bool = False
     excel: bool = False
     raw_cells: bool = False  # CSV cells as stored, formulas and all
-    index: str = "newscli"  # the OpenSearch/Elasticsearch index the bulk actions name
+    index: str | None = None  # the index the opensearch bulk actions name (None: the default)
 
 
 @dataclass
@@ -155,9 +155,9 @@ def write_format(store: Store, request: Request, handle: BinaryIO, advance: Call
             columns = "slug, title, source, author, published, tags"
             write_html(_rows(store, request.selection, columns), records, out)
         elif request.format == "opensearch":
-            from newscli.opensearch import write_bulk
+            from newscli.opensearch import DEFAULT_INDEX, write_bulk
 
-            write_bulk(records, out, request.index)
+            write_bulk(records, out, request.index or DEFAULT_INDEX)
         else:
             raise ValueError(request.format)
 

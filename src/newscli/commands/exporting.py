@@ -137,20 +137,23 @@ def _checked_format(fmt: ExportFormat | None, output: Path | None, directory: Pa
 def _advise_folder(chosen: ExportFormat, directory: Path | None, articles: int) -> None:
     """One HTML page of thousands of articles takes a browser long to open (1,884 real posts,
     37 MB: 35 s in headless Chromium): say what opens quickly."""
+    if chosen is not ExportFormat.html or directory is not None:
+        return
     from newscli.htmlexport import INDEX_PAGE
 
-    if chosen is ExportFormat.html and directory is None and articles > INDEX_PAGE:
+    if articles > INDEX_PAGE:
         from newscli.render import say
 
         say(f"note: a page of {articles:,} articles is slow to open in a browser; --dir DIR writes "
             f"a folder that opens quickly (index pages of {INDEX_PAGE:,}, a page an article)")
 
 
-def _checked_index(chosen: ExportFormat, index: str | None) -> str:
-    from newscli.opensearch import DEFAULT_INDEX, check_index_name
-
+def _checked_index(chosen: ExportFormat, index: str | None) -> str | None:
+    """The --index name, checked; None for the default."""
     if index is None:
-        return DEFAULT_INDEX
+        return None
+    from newscli.opensearch import check_index_name
+
     if chosen is not ExportFormat.opensearch:
         raise typer.BadParameter("--index only applies to --format opensearch",
                                  param_hint="'--index'")

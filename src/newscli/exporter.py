@@ -8,6 +8,7 @@ appear under their final name only once complete (written to a temporary name, t
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import secrets
@@ -244,8 +245,9 @@ def write_html_dir(store: Store, selection: Selection, directory: Path, force: b
     articles = directory / ARTICLES_FOLDER
     _make_folder(articles)
     planned = [directory / name for name in site.page_names()]
-    _check_free([*planned, *(articles / name for name in planned_names(store, selection, ".html"))],
-                force)
+    # A generator, as for Markdown: the article paths are checked one by one, never all held.
+    _check_free(itertools.chain(planned, (articles / name for name in
+                                          planned_names(store, selection, ".html"))), force)
     names = FileNames(".html")
     ahead = ((names.name(record), record) for record in iter_records(store, selection))
     rows: list[tuple[str, dict[str, Any]]] = []

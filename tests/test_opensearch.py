@@ -210,3 +210,35 @@ _SCRIPTS = st.sampled_from([*"東京都日本のはカタカナ서울에ｶﾀ�
 def test_any_text_of_these_scripts_is_cut_as_newscli_cuts_it(text):
     assert not set(text) & set(FOLDINGS)
     assert engine_words(text) == newscli_words(text)
+
+
+def _apply(engine: dict, result) -> None:
+    """What the engine does with a bulk body of index actions: each _id's document replaced."""
+    lines = bulk_lines(result)
+    for action, document in zip(lines[0::2], lines[1::2], strict=True):
+        engine[action["index"]["_id"]] = document
+
+
+def test_updated_since_keeps_an_engine_in_step_with_later_imports(archive, tmp_path):
+    import sqlite3
+
+    engine: dict = {}
+    _apply(engine, archive("export", "--format", "opensearch"))
+    with sqlite3.connect(archive.db) as conn:  # the first load happened long ago
+        conn.execute("UPDATE articles SET updated_at = '2020-01-01T00:00:00+00:00'")
+    conn.close()
+    later = tmp_path / "in"  # the same folder: a.md changed, d.md new
+    write(later, "a.md", "---\ntitle: Night ferry\ndate: 2024-03-01\nsource: Gazette\n"
+          "tags: [port]\nflavour: salty\n---\nThe ferries stopped, then ran again.\n")
+    write(later, "d.md", "---\ntitle: Wind farm\ndate: 2024-04-01\n---\nTurbines.\n")
+    imported = archive("import", str(later))
+    assert imported.exit_code == 0 and "1 imported, 1 updated" in imported.stderr
+    changes = archive("export", "--format", "opensearch", "--updated-since", "2021-01-01")
+    assert len(bulk_lines(changes)) == 4  # the new article and the changed one, nothing else
+    _apply(engine, changes)
+    everything: dict = {}
+    _apply(everything, archive("export", "--format", "opensearch"))
+    assert len(everything) == 4 and "ran again" in everything["night-ferry"]["body"]
+    strip = ("updated_at", "imported_at")  # what the test itself rewrote
+    assert {k: {f: v for f, v in d.items() if f not in strip} for k, d in engine.items()} == {
+        k: {f: v for f, v in d.items() if f not in strip} for k, d in everything.items()}

@@ -50,6 +50,9 @@ def feed(host: int, entries: int) -> bytes:
 
 def serve(host: int, port: int, entries: int, latency: float) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as web servers do: one connection serves many pages
+        disable_nagle_algorithm = True  # headers and body are two writes: no delayed-ACK stall
+
         def do_GET(self) -> None:  # noqa: N802
             time.sleep(latency)
             if self.path == "/feed.xml":

@@ -203,3 +203,44 @@ def test_a_host_gets_at_most_per_host_requests_at_a_time():
 def test_hosts_take_turns():
     jobs = [(1, "http://a/1"), (2, "http://a/2"), (3, "http://a/3"), (4, "http://b/1"), (5, "http://b/2")]
     assert [key for key, _ in _hosts_in_turn(jobs)] == [1, 4, 2, 5, 3]
+
+
+def _jobs(urls, function):
+    return ((n, url, function, ()) for n, url in enumerate(urls))
+
+
+def test_threads_are_only_as_many_as_the_hosts_can_use(monkeypatch):
+    import newscli.fetch as fetch
+
+    made = []
+
+    class Recording(fetch.ThreadPoolExecutor):
+        def __init__(self, workers, **kwargs):
+            made.append(workers)
+            super().__init__(workers, **kwargs)
+
+    monkeypatch.setattr(fetch, "ThreadPoolExecutor", Recording)
+    urls = [f"http://{host}.test/{n}" for host in "ab" for n in range(5)]
+    with Fetcher(Settings(per_host=2, total=64)) as fetcher:
+        results = list(fetcher.fetch_all(_jobs(urls, lambda url: url)))
+        assert sorted(results) == list(enumerate(urls))
+        list(fetcher.fetch_all(_jobs([f"http://h{n}.test/" for n in range(100)], lambda url: url)))
+    assert made == [4, 64]  # two hosts at two each; a hundred hosts, the overall bound
+
+
+def test_a_bug_in_a_fetch_thread_is_raised_in_the_caller():
+    def broken(url):
+        raise ValueError("a bug")
+
+    with Fetcher(Settings()) as fetcher, pytest.raises(ValueError, match="a bug"):
+        list(fetcher.fetch_all(_jobs(["http://a.test/1", "http://a.test/2"], broken)))
+
+
+def test_a_caller_that_stops_asking_stops_the_fetching():
+    calls = []
+    urls = [f"http://a.test/{n}" for n in range(200)]
+    with Fetcher(Settings(per_host=1, total=16, buffer=1)) as fetcher:
+        results = fetcher.fetch_all(_jobs(urls, lambda url: calls.append(url) or url))
+        assert next(results)[1] == urls[0]
+        results.close()
+    assert len(calls) < 10  # the one taken, one in the buffer and a few submitted, of 200

@@ -17,11 +17,11 @@ import queue
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from newscli import __version__
@@ -39,6 +39,12 @@ ROBOTS_TYPES = ("text/plain",)
 RETRY_STATUSES = (429, 503)
 _DONE = object()  # the end of fetch_all's results
 ROBOTS_MAX_SIZE = 512 * 1024
+
+
+class _Bug(NamedTuple):
+    """An exception other than FetchError in a fetch thread, for fetch_all to raise."""
+
+    error: BaseException
 
 
 class FetchError(NewscliError):
@@ -73,7 +79,10 @@ class Settings:
     max_size: int = 10 * 1024 * 1024
     max_redirects: int = 5
     per_host: int = 2
-    total: int = 16
+    # Requests in flight overall: enough for every host's share of 32 hosts at once (a slow host
+    # holds two threads, never the others' turns). Threads are made only as many as the hosts
+    # of a run can use.
+    total: int = 64
     buffer: int = 64  # results fetched ahead of the caller
     retries: int = 3
     backoff: float = 1.0  # seconds before the first retry; doubled for each next one
@@ -141,9 +150,10 @@ class Fetcher:
     ) -> Iterator[tuple[Any, Fetched | FetchError]]:
         """Run (key, url, fetch function, extra args) jobs on a pool of threads, hosts taking turns.
 
-        The fetching goes on in a thread of its own while the caller works on what came back
+        The fetching goes on in threads of their own while the caller works on what came back
         (parses, saves), up to `buffer` results ahead: memory stays flat however many URLs
-        there are. Each host's limit is kept by fetch itself.
+        there are. Each host's limit is kept by fetch itself; a bug in a fetch function is
+        raised here, in the caller.
         """
         ordered = _hosts_in_turn(list(jobs))
         results: queue.Queue[Any] = queue.Queue(maxsize=self.settings.buffer)
@@ -167,25 +177,37 @@ class Fetcher:
         thread.start()
         try:
             while (item := results.get()) is not _DONE:
+                if isinstance(item, _Bug):
+                    raise item.error
                 yield item
         finally:
             stop.set()
             thread.join()
 
     def _run_jobs(self, ordered: list[Any], put: Callable[[Any], None], stop: threading.Event) -> None:
-        window = 2 * self.settings.total  # submitted and not back yet
-        with ThreadPoolExecutor(self.settings.total, thread_name_prefix="newscli-fetch") as pool:
-            pending: dict[Future[Fetched], Any] = {}
+        """Each job on a thread that hands its own result over: no waiting on all those in flight
+        to learn which one is done (that wait, over 128 futures, cost more CPU than the fetches)."""
+        threads = max(1, min(self.settings.total, self.settings.per_host * _host_count(ordered)))
+        slots = threading.Semaphore(2 * threads)  # jobs submitted and not handed over yet
+
+        def run(key: Any, url: str, function: Callable[..., Fetched], args: tuple[Any, ...]) -> None:
+            try:
+                if not stop.is_set():  # the caller stopped asking: nothing more is fetched
+                    put((key, function(url, *args)))
+            except FetchError as exc:
+                put((key, exc))
+            except BaseException as exc:  # a bug: the caller raises it
+                put(_Bug(exc))
+            finally:
+                slots.release()
+
+        with ThreadPoolExecutor(threads, thread_name_prefix="newscli-fetch") as pool:
             for key, url, function, args in ordered:
+                while not slots.acquire(timeout=0.1) and not stop.is_set():
+                    pass
                 if stop.is_set():
                     break
-                pending[pool.submit(function, url, *args)] = key
-                while len(pending) >= window:
-                    for item in _collect(pending, wait(pending, return_when=FIRST_COMPLETED).done):
-                        put(item)
-            while pending:
-                for item in _collect(pending, wait(pending, return_when=FIRST_COMPLETED).done):
-                    put(item)
+                pool.submit(run, key, url, function, args)
 
     def get(self, url: str, types: tuple[str, ...], max_size: int, *,
             etag: str | None = None, last_modified: str | None = None) -> Fetched:
@@ -356,11 +378,5 @@ def _hosts_in_turn(jobs: list[Any]) -> list[Any]:
     return ordered
 
 
-def _collect(pending: dict[Future[Fetched], Any], done: set[Future[Fetched]]
-             ) -> Iterator[tuple[Any, Fetched | FetchError]]:
-    for future in done:
-        key = pending.pop(future)
-        try:
-            yield key, future.result()
-        except FetchError as exc:
-            yield key, exc
+def _host_count(jobs: list[Any]) -> int:
+    return len({urlsplit(job[1]).netloc.lower() for job in jobs})

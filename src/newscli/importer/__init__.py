@@ -67,17 +67,20 @@ def import_candidates(
     *,
     parallel: bool = True,
     batch_size: int | None = None,
+    expected: int | None = None,
 ) -> Report:
     """Import candidates found otherwise (fetched pages, feed entries) as import_paths does files.
 
-    batch_size (default BATCH_SIZE) bounds the articles held before a batch is written.
+    batch_size (default BATCH_SIZE) bounds the articles held before a batch is written;
+    expected, the candidates a caller knows are coming (see pool.parse_candidates).
     """
     batch_size = batch_size or BATCH_SIZE
     report = report if report is not None else Report()
     states = FileStates(store.conn, _options_fingerprint(options), time.time_ns())
     try:
         to_read = _skip_unchanged(found, states, report, progress)
-        parsed = parse_candidates(to_read, options, batch_size=batch_size, parallel=parallel)
+        parsed = parse_candidates(to_read, options, batch_size=batch_size, parallel=parallel,
+                                  expected=expected)
         pending = _named_outlets(_to_save(parsed, report, progress, options), store)
         batches = _batches(pending, batch_size)
         try:

@@ -244,3 +244,21 @@ def test_a_caller_that_stops_asking_stops_the_fetching():
         assert next(results)[1] == urls[0]
         results.close()
     assert len(calls) < 10  # the one taken, one in the buffer and a few submitted, of 200
+
+
+def test_each_site_has_its_own_client_and_a_run_closes_those_it_is_done_with(httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/p").respond_with_data(PAGE, content_type=HTML)
+    with Fetcher(Settings()) as fetcher:
+        assert fetcher.client("http://a.test/1") is fetcher.client("HTTP://A.test/2")
+        assert fetcher.client("http://a.test/1") is not fetcher.client("http://b.test/1")
+        assert fetcher.client("http://a.test/") is not fetcher.client("https://a.test/")
+        kept = fetcher.client(httpserver.url_for("/"))  # asked for outside a run: kept
+        results = list(fetcher.fetch_pages((n, httpserver.url_for("/p") + f"?n={n}") for n in range(4)))
+        assert all(not isinstance(r, FetchError) for _, r in results)
+        assert fetcher.client(httpserver.url_for("/")) is not kept  # closed with the run's last page
+        assert kept.is_closed
+        before = len(fetcher._clients)
+        many = [f"http://{n}.invalid.test/" for n in range(30)]
+        list(fetcher.fetch_all((url, url, lambda u: fetcher.client(u) and u, ()) for url in many))
+        assert len(fetcher._clients) == before  # thirty sites' clients made, and closed

@@ -50,12 +50,14 @@ def import_paths(
     paths = list(paths)
     report = Report()
     found = iter_candidates(paths, options.globs, options.excludes, follow_links=options.follow_links)
-    if any(is_url(path) for path in paths):
+    urls = sum(map(is_url, paths))
+    if urls:
         from newscli.importer.urls import fetch_candidates
 
         found = fetch_candidates(store, found, options, report, progress)
     # stdin can only be read by this process
-    return import_candidates(store, found, options, progress, report, parallel=STDIN not in paths)
+    return import_candidates(store, found, options, progress, report, parallel=STDIN not in paths,
+                             expected=urls or None)
 
 
 def import_candidates(

@@ -16,6 +16,7 @@ archive of N articles is imported once and copied for each run (benchmarks/work/
     python benchmarks/feeds_bench.py                     # 20 feeds x 50 entries, 50 ms
     python benchmarks/feeds_bench.py --feeds 5 --entries 10
     python benchmarks/feeds_bench.py --archive 100000    # alerts check on 100,000 + 1,000 articles
+    python benchmarks/feeds_bench.py --page-kb 100       # pages of about 100 KB (a menu, scripts)
 """
 
 from __future__ import annotations
@@ -39,13 +40,23 @@ WORDS = ("harbour ferry council budget water plant wind farm quay dues boats sch
          "bridge election mayor port storm flood housing clinic library market").split()
 
 
-def page(host: int, n: int) -> bytes:
+def page(host: int, n: int, pad_kb: int = 0) -> bytes:
     words = [WORDS[(host * 7 + n * 3 + i) % len(WORDS)] for i in range(40)]
     paras = "".join(f"<p>Host {host} story {n} paragraph {i}: {' '.join(words[i:] + words[:i])}.</p>"
                     for i in range(8))
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>Story {n} from "
-            f"site {host}</title></head><body><nav>Home</nav><article><h1>Story {n} from site {host}"
-            f"</h1>{paras}</article><footer>footer</footer></body></html>").encode()
+            f"site {host}</title></head><body><nav>Home{menu(pad_kb)}</nav><article><h1>Story {n} from "
+            f"site {host}</h1>{paras}</article><footer>footer</footer></body></html>").encode()
+
+
+def menu(kb: int) -> str:
+    """About kb KB more of what real pages carry besides the story: a menu of 60 links, and the
+    rest inline script (0: nothing)."""
+    if not kb:
+        return ""
+    links = "".join(f"<li><a href='/section/{i}'>Section {i} news</a></li>" for i in range(60))
+    script = "var tracking = {" + ",".join(f"'k{i}': {i}" for i in range(kb * 1024 // 12)) + "};"
+    return f"<ul>{links}</ul><script>{script}</script>"
 
 
 def feed(host: int, entries: int) -> bytes:
@@ -56,7 +67,7 @@ def feed(host: int, entries: int) -> bytes:
             ).encode()
 
 
-def serve(host: int, port: int, entries: int, latency: float) -> ThreadingHTTPServer:
+def serve(host: int, port: int, entries: int, latency: float, pad_kb: int = 0) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as web servers do: one connection serves many pages
         disable_nagle_algorithm = True  # headers and body are two writes: no delayed-ACK stall
@@ -70,7 +81,7 @@ def serve(host: int, port: int, entries: int, latency: float) -> ThreadingHTTPSe
                     return
                 body, kind = feed(host, entries), "application/rss+xml"
             elif self.path.startswith("/p/"):
-                body, kind = page(host, int(self.path[3:].split(".")[0])), "text/html; charset=utf-8"
+                body, kind = page(host, int(self.path[3:].split(".")[0]), pad_kb), "text/html; charset=utf-8"
             else:
                 self.send_response(404)
                 self.send_header("Content-Length", "0")
@@ -137,15 +148,19 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18931)
     parser.add_argument("--archive", type=int, default=0,
                         help="generated articles in the archive before the feeds are added")
+    parser.add_argument("--page-kb", type=int, default=0,
+                        help="pad each page with about this many KB [default: none, 2.5 KB pages]")
     parser.add_argument("--keep", type=Path, help="copy the archive here at the end, alerts not checked")
     args = parser.parse_args()
     base = archive_of(args.archive) if args.archive else None
-    servers = [serve(h, args.port, args.entries, args.latency) for h in range(1, args.feeds + 1)]
+    servers = [serve(h, args.port, args.entries, args.latency, args.page_kb)
+               for h in range(1, args.feeds + 1)]
     per_host = 2  # newscli.fetch.Settings.per_host
     floor = args.entries * args.latency / per_host
     figures: dict[str, object] = {"feeds": args.feeds, "entries": args.entries, "latency_s": args.latency,
                                   "floor_s": round(floor, 2), "cores": os.cpu_count(),
-                                  "archive_before": args.archive, "load_before": os.getloadavg()[0]}
+                                  "archive_before": args.archive, "page_kb": args.page_kb,
+                                  "load_before": os.getloadavg()[0]}
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "archive.db"
         if base is not None:

@@ -256,6 +256,12 @@ def test_pages_expected_are_parsed_in_workers_as_they_arrive(monkeypatch):
     assert all(o.result.title == f"Page {n}" for n, (_, [o]) in enumerate(results))
 
 
+def test_a_worker_sends_a_fetched_page_back_without_its_bytes():
+    [(candidate, [outcome])] = pool.parse_chunk([_fetched_page(1)], Options())
+    assert candidate.data is None and candidate.name == "page1"
+    assert outcome.result.title == "Page 1" and outcome.result.url == "http://127.0.0.1/p/1.html"
+
+
 # -- the faster helpers agree with the plain ones -------------------------------------------------
 
 _WORD = re.compile(r"\w+")

@@ -6,6 +6,7 @@ parses the next one itself rather than wait. Ctrl-C is left to this process alon
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 from collections import deque
@@ -155,13 +156,21 @@ def _tasks(candidates: Iterator[Candidate], size: int) -> Iterator[Task]:
 
 
 def parse_chunk(chunk: list[Candidate], options: Options) -> list[ParsedFile]:
-    """What a worker runs: parse a chunk of files, and prepare each article for saving."""
-    parsed: list[ParsedFile] = [(c, list(parse_candidate(c, options))) for c in chunk]
+    """What a worker runs: parse a chunk of files, and prepare each article for saving.
+
+    A fetched page's bytes are not sent back with its candidate: they are parsed, and saving
+    needs only the article (pages of real size are 100 KB and more each).
+    """
+    parsed: list[ParsedFile] = [(_without_data(c), list(parse_candidate(c, options))) for c in chunk]
     for _candidate, outcomes in parsed:
         for outcome in outcomes:
             if isinstance(outcome.result, Article):
                 prepare(outcome.result)
     return parsed
+
+
+def _without_data(candidate: Candidate) -> Candidate:
+    return candidate if candidate.data is None else dataclasses.replace(candidate, data=None)
 
 
 def ignore_interrupts() -> None:

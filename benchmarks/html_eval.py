@@ -54,8 +54,9 @@ CORPORA = ROOT.parent / "shared" / "corpora"
 SETS = ("htmlpages", "readability")
 FIELDS = ("title", "date", "author", "text")
 ABLATED = ("title", "title_site_aside", "date", "author")
-SHOWN = ("title", "title_site_aside", "date", "author", "text")
-LABELS = {"title_site_aside": "title, site name aside", "text": "main text"}
+SHOWN = ("title", "title_site_aside", "date", "author", "text", "clean")
+LABELS = {"title_site_aside": "title, site name aside", "text": "main text",
+          "clean": "main text, no boilerplate"}
 OPENING_WORDS = 12
 OPENING_WITHIN = 1500
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
@@ -223,7 +224,7 @@ def print_misses(pages: list[dict], scorer: Callable) -> None:
     for page in pages:
         mine, other = ours(page), theirs(page)
         right, also = scorer(page, mine), scorer(page, other)
-        wrong = [f for f in FIELDS if right.get(f) is False]
+        wrong = [f for f in (*FIELDS, "clean") if right.get(f) is False]
         if not wrong:
             continue
         print(f"--- {page['file']}" + (f"  ERROR {mine['error']}" if "error" in mine else ""))
@@ -232,6 +233,11 @@ def print_misses(pages: list[dict], scorer: Callable) -> None:
             got = mine.get(field)
             if field == "text" and "expected_text" in page:
                 want, got = " ".join(words(page["expected_text"]))[:100], (got or "")[:100]
+            elif field in ("text", "clean"):  # htmlpages: the snippets missing, or left in
+                body = " ".join((mine.get("text") or "").split())
+                snippets = page["text_contains" if field == "text" else "text_excludes"]
+                held = [s for s in snippets if (" ".join(s.split()) in body) == (field == "clean")]
+                want, got = ("all of" if field == "text" else "none of", held), None
             mark = "(trafilatura right)" if also.get(field) else ""
             print(f"  {field}: got {got!r} want {want!r} {mark}")
 

@@ -465,3 +465,40 @@ def test_a_person_the_page_declares_is_kept_though_the_site_bears_their_name():
     site += '<meta name="author" content="Coastal Herald">'
     paper = page("news.html", f"<html><head>{site}</head>{body}")
     assert paper.author is None  # the site's name is no author
+
+
+STANDFIRST = "The plant was three months late, but the town's taps can now run through a dry summer."
+
+
+@pytest.mark.parametrize(
+    "before, after, kept",
+    [
+        (f'<div class="perex">{STANDFIRST}</div>', "", True),  # printed under the headline
+        (f"<h2>{STANDFIRST}</h2>", "", True),  # a deck set as a subheading
+        (f'<div class="perex"><strong><em>{STANDFIRST}</em></strong></div>', "", True),
+        (f'<a href="/other-story">{STANDFIRST}</a>', "", False),  # a teaser of another page
+        ("", f'<div class="more"><p>{STANDFIRST}</p></div>', False),  # after the text's opening
+        ("", "", False),  # stated in the meta tags only
+    ],
+)
+def test_the_standfirst_printed_above_the_text_opens_it(before, after, kept):
+    html = (
+        f'<html><head><title>Harbour plant opens</title><meta property="og:description" '
+        f'content="{STANDFIRST}"></head><body><div class="header"><h1>Harbour plant opens</h1>'
+        f'{before}</div><div class="article-body">{PARAGRAPHS}</div>{after}</body></html>'
+    )
+    body = page("plant.html", html).body
+    assert body.startswith(STANDFIRST) is kept
+    assert body.count(STANDFIRST) <= 1 and "Harbourton – The desalination plant" in body
+
+
+def test_a_repeated_headline_followed_by_its_date_and_site_is_dropped():
+    html = (
+        "<html><head><title>Harbour plant opens</title></head><body><article>"
+        "<p>Harbour plant opens - 07.12.2017 - Coastal Herald</p>"
+        f"{PARAGRAPHS}<p>Harbour plant opens to visitors on Sundays - booking at the gate.</p>"
+        "</article></body></html>"
+    )
+    body = page("plant.html", html).body
+    assert body.startswith("Harbourton – The desalination plant")
+    assert body.endswith("Harbour plant opens to visitors on Sundays - booking at the gate.")

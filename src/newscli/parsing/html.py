@@ -20,6 +20,7 @@ from newscli.parsing.pagemeta import (
     choose_authors,
     choose_date,
     choose_title,
+    printed_standfirst,
     read_page_facts,
     site_keys,
     title_key,
@@ -32,6 +33,8 @@ MIN_WORDS = 20
 # More of the words than this in lines that are whole link texts: a list of headlines.
 MOSTLY_LINKS = 0.5
 MAX_TAGS = 20
+# `Headline - 07.12.2017 - LA NACION`: what a page prints after its headline.
+_TITLE_TAIL = re.compile(r"\s+[-|–—·•]\s+")
 # Chinese, Japanese and Korean text has no spaces: each character counts as a word.
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _WORD = re.compile(f"[{_CJK}]|[^\\W{_CJK}]+")
@@ -222,6 +225,9 @@ def _article(facts: PageFacts, found: Any, body: str, tree: Any, page: str) -> A
     """What the page states first; trafilatura's findings (`found`) where it states nothing."""
     title = _plain(choose_title(facts)) or _plain(found.title) or _first_line(body)
     body = _drop_repeated_title(body, title)
+    standfirst = printed_standfirst(tree, facts.descriptions, body)
+    if standfirst:
+        body = f"{standfirst}\n\n{body}"
     article = Article(
         title=title[:300].rstrip(),
         body=body,
@@ -311,10 +317,13 @@ def _meta(facts: PageFacts, found: Any) -> dict[str, Any]:
 
 
 def _drop_repeated_title(body: str, title: str) -> str:
-    """The headline (with or without its kicker) when the extracted text repeats it first."""
+    """The headline (with or without its kicker, or with the date and site name after a dash)
+    when the extracted text repeats it first."""
     first, _, rest = body.partition("\n\n")
     opening, headline = title_key(first), title_key(title)
-    if rest and headline and opening.endswith(headline) and len(opening) < len(headline) + 40:
+    if not rest or not headline or len(opening) >= len(headline) + 40:
+        return body
+    if opening.endswith(headline) or title_key(_TITLE_TAIL.split(first, 1)[0]) == headline:
         return rest
     return body
 

@@ -61,8 +61,12 @@ class PageFacts:
     languages: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
-    description: str | None = None
+    descriptions: list[str] = field(default_factory=list)  # JSON-LD, og:, <meta name>, twitter:
     image: str | None = None
+
+    @property
+    def description(self) -> str | None:
+        return next(iter(self.descriptions), None)
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,7 @@ META_RULES: dict[str, MetaRule] = {
     **_rules(META_DATES, MetaRule("dates")),
     **_rules(META_TAGS, MetaRule("tags")),
     **_rules(META_SECTIONS, MetaRule("sections")),
-    **_rules(META_DESCRIPTIONS, MetaRule("description", first_only=True)),
+    **_rules(META_DESCRIPTIONS, MetaRule("descriptions")),
     **_rules(META_LANGUAGES, MetaRule("languages")),
     **_rules(META_URLS, MetaRule("urls", urls_only=True)),
     "og:image": MetaRule("image", first_only=True),
@@ -147,7 +151,7 @@ def _read_article_node(node: dict[str, Any], by_id: dict[str, Any], facts: PageF
     facts.sections.extend(_strings(node.get("articleSection")))
     facts.languages.extend(_strings(node.get("inLanguage")))
     facts.urls.extend(u for u in _strings(node.get("url")) if is_url(u))
-    facts.description = facts.description or next(iter(_strings(node.get("description"))), None)
+    facts.descriptions.extend(_strings(node.get("description")))
 
 
 def _read_authors(node: dict[str, Any], by_id: dict[str, Any], facts: PageFacts) -> None:

@@ -502,3 +502,27 @@ def test_a_repeated_headline_followed_by_its_date_and_site_is_dropped():
     body = page("plant.html", html).body
     assert body.startswith("Harbourton – The desalination plant")
     assert body.endswith("Harbour plant opens to visitors on Sundays - booking at the gate.")
+
+
+def test_several_author_meta_tags_are_co_authors_and_two_tag_names_one_claim():
+    head = (
+        '<meta name="author" content="Aila Brandt"><meta name="author" content="Tomas Reyne">'
+        '<meta name="parsely-author" content="Aila Brandt, Harbour desk">'
+    )
+    html = f"<html><head>{head}</head><body><article>{PARAGRAPHS}</article></body></html>"
+    article = page("two.html", html)
+    assert article.author == "Aila Brandt, Tomas Reyne"
+
+
+def test_a_person_named_like_the_site_gives_way_to_the_people_the_page_links_to():
+    head = (
+        '<meta property="og:site_name" content="Makrolog">'
+        '<script type="application/ld+json">{"@type": "Article", "headline": "Harbour plant opens",'
+        ' "author": {"@type": "Person", "name": "Makrolog"}}</script>'
+    )
+    byline = (
+        '<p class="meta"><a href="/autoren/aila-brandt">Aila Brandt</a> and '
+        '<a href="/autoren/tomas-reyne">Tomas Reyne</a></p>'
+    )
+    html = f"<html><head>{head}</head><body><article>{byline}{PARAGRAPHS}</article></body></html>"
+    assert page("co.html", html).author == "Aila Brandt, Tomas Reyne"

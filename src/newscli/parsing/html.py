@@ -251,20 +251,34 @@ def _authors(facts: PageFacts, found: Any, tree: Any, title: str) -> list[str]:
     byline search; the site's own name is no author.
 
     Only declared site names count: a personal site's host name is often its author's name; and a
-    name the page declares a JSON-LD Person is a person even when the site bears it.
+    name the page declares a JSON-LD Person is a person even when the site bears it, if no other
+    name on the page is.
     trafilatura's byline comes before newscli's printed-byline search: the other order, written on
     htmlpages, did no better there and worse on the readability set (benchmarks/HTML_EVAL.md).
     """
-    sites = site_keys(facts.site_names) - site_keys(facts.person_authors)
+    sites = site_keys(facts.site_names)
     rejected = [title, *facts.sections, *(found.categories or [])]
-    sources = [facts.person_authors, *[[a] for a in facts.meta_authors], (found.author or "").split(";")]
-    names = choose_authors(sources, sites=sites, rejected=rejected)
-    if names and all(" " in n for n in names):
-        return names
+    sources = [facts.person_authors, *_meta_author_groups(facts), (found.author or "").split(";")]
     # Nothing found, or a first name alone: the page's author links and "By" lines may give it,
     # or complete it.
-    fallback = [facts.bylines, facts.org_authors]
-    return choose_authors([*sources, *fallback], sites=sites, rejected=rejected)
+    fallback = [*sources, facts.bylines, facts.org_authors]
+    for allowed in (sites, sites - site_keys(facts.person_authors)):
+        names = choose_authors(sources, sites=allowed, rejected=rejected)
+        if names and all(" " in n for n in names):
+            return names
+        names = choose_authors(fallback, sites=allowed, rejected=rejected)
+        if names:
+            return names
+    return []
+
+
+def _meta_author_groups(facts: PageFacts) -> list[list[str]]:
+    """The meta tags' authors, one list a tag name: several `<meta name="author">` are
+    co-authors, while `author` and `parsely-author` are two claims about the same byline."""
+    groups: dict[str, list[str]] = {}
+    for key, value in zip(facts.meta_author_keys, facts.meta_authors, strict=True):
+        groups.setdefault(key, []).append(value)
+    return list(groups.values())
 
 
 def _year_only(day: str | None, page: str) -> str | None:

@@ -52,6 +52,7 @@ class PageFacts:
     hosts: list[str] = field(default_factory=list)  # `example.com` and `example` from its URL
     person_authors: list[str] = field(default_factory=list)  # JSON-LD Person names (article, then page)
     meta_authors: list[str] = field(default_factory=list)  # meta tags, one entry per tag
+    meta_author_keys: list[str] = field(default_factory=list)  # each entry's tag name (`dc.creator`)
     bylines: list[str] = field(default_factory=list)  # rel=author and author-page links, "By X" lines
     org_authors: list[str] = field(default_factory=list)  # JSON-LD Organization authors
     dates: list[str] = field(default_factory=list)  # JSON-LD article dates, meta tags, <time>
@@ -235,9 +236,12 @@ def _read_meta_tags(tree: Any, facts: PageFacts) -> None:
         # RDFa allows several properties in one attribute (`dc:creator og:author`), and writes
         # Dublin Core with a colon where HTML meta names use a dot.
         for key in keys:
-            rule = META_RULES.get(key) or META_RULES.get(_DC_PREFIX.sub(r"\1.", key))
+            key = key if key in META_RULES else _DC_PREFIX.sub(r"\1.", key)
+            rule = META_RULES.get(key)
             if rule is not None:
                 _apply(rule, one_line(content), facts)
+                if rule.field == "meta_authors":
+                    facts.meta_author_keys.append(key)
 
 
 def _apply(rule: MetaRule, value: str, facts: PageFacts) -> None:

@@ -526,3 +526,52 @@ def test_a_person_named_like_the_site_gives_way_to_the_people_the_page_links_to(
     )
     html = f"<html><head>{head}</head><body><article>{byline}{PARAGRAPHS}</article></body></html>"
     assert page("co.html", html).author == "Aila Brandt, Tomas Reyne"
+
+
+@pytest.mark.parametrize(
+    "paragraph, dropped",
+    [
+        ("Foto: Getty Images / Harbour Press", True),
+        ("PhotoCreditJane Doe for The Coastal Herald", True),
+        ("Bildcredit: (c) yakushkina - depositphotos.com", True),
+        ("©iStock", True),
+        ("Titelbild: Flickr, CC BY 2.0", True),
+        ("[Read: Why the ferry timetable changed in June]", True),  # links to another story
+        ("[Get the Harbour Briefing in your inbox.]", True),  # a newsletter prompt
+        ("[figure 3: the plant's intake pipes, seen from the pier]", False),  # links nowhere
+        ("[Alden: Et tu, Lexi?]", False),
+        ("Photographs of the plant were shown at the meeting, and the council approved the plans.", False),
+        ("Foto: " + "the plant seen from the harbour wall on a grey morning before the opening " * 2, False),
+    ],
+)
+def test_credit_lines_and_bracketed_promotions_are_dropped(paragraph, dropped):
+    from newscli.parsing.pagemeta import drop_credits_and_promotions
+
+    links = ["Why the ferry timetable changed in June", "Get the Harbour Briefing", "Home"]
+    body = f"The plant opened on Tuesday.\n\n{paragraph}\n\nIt cost £4 million."
+    kept = drop_credits_and_promotions(body, links)
+    assert (paragraph not in kept) is dropped
+    assert kept.startswith("The plant opened") and kept.endswith("It cost £4 million.")
+
+
+def test_a_page_loses_its_photo_credit_and_newsletter_prompt():
+    html = (
+        "<html><head><title>Harbour plant opens</title></head><body><article>"
+        f"<h1>Harbour plant opens</h1>{PARAGRAPHS}<p>Foto: Coastal Herald / J. Doe</p>"
+        '<p><em>[Get the news of the day <a href="/newsletter">in our free newsletter</a>.]</em></p>'
+        "<p>The water company will publish the plant's first monthly figures in August.</p>"
+        "</article></body></html>"
+    )
+    body = page("plant.html", html).body
+    assert "Foto:" not in body and "newsletter" not in body
+    assert body.endswith("first monthly figures in August.")
+
+
+def test_the_standfirst_is_found_when_the_text_opens_with_a_link_inside_its_first_sentence():
+    linked = PARAGRAPHS.replace("at Marrow Point", '<a href="/marrow-point">at Marrow Point</a>', 1)
+    html = (
+        f'<html><head><title>Harbour plant opens</title><meta property="og:description" '
+        f'content="{STANDFIRST}"></head><body><div class="header"><h1>Harbour plant opens</h1>'
+        f'<p class="dek">{STANDFIRST}</p></div><div class="article-body">{linked}</div></body></html>'
+    )
+    assert page("plant.html", html).body.startswith(STANDFIRST)

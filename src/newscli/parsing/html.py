@@ -20,6 +20,7 @@ from newscli.parsing.pagemeta import (
     choose_authors,
     choose_date,
     choose_title,
+    drop_credits_and_promotions,
     printed_standfirst,
     read_page_facts,
     site_keys,
@@ -77,9 +78,10 @@ def parse_html(data: bytes) -> Article:
         raise ParseError(
             f"no article in the page: only {words} words of text (a login wall or an empty page?)"
         )
-    if _mostly_links(body, link_texts(tree)):
+    links = link_texts(tree)
+    if _mostly_links(body, links):
         raise ParseError("no article in the page: its text is mostly links (an index or section page?)")
-    return _article(facts, document, body, tree, text)
+    return _article(facts, document, drop_credits_and_promotions(body, links), tree, text)
 
 
 def decode_html(data: bytes) -> str:

@@ -1,12 +1,16 @@
-"""The article's text beyond trafilatura's choice: the standfirst the page prints above the text.
+"""The article's text beyond trafilatura's choice: the standfirst the page prints above the text
+back in, credit lines and bracketed promotions out.
 
 A standfirst (dek, perex, "bajada") is the article's opening paragraph in bold under the
 headline; it usually repeats the page's description, and trafilatura, taking it for a teaser,
-leaves it out.
+leaves it out. trafilatura keeps a photo's credit line (`Foto: Getty Images`, `©iStock`) and
+an editor's bracketed link to a newsletter or another story (`[Read: ...]`) as paragraphs.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from typing import Any
 
 from newscli.parsing.pagemeta.elements import CHROME, visible_text
@@ -16,6 +20,14 @@ from newscli.parsing.pagemeta.strings import title_key
 SAME_OPENING = 5
 # A standfirst is a paragraph, not a headline and not an article.
 STANDFIRST_WORDS = (8, 120)
+# `Foto: dpa`, `Photo credit: ...`, `PhotoCreditJane Doe for The Times`, `Bildcredit: (c) ...`,
+# `©iStock`, `Titelbild: Flickr, CC BY 2.0`: a credit line is short.
+_CREDIT = re.compile(
+    r"^(?:(?:photos?|fotos?|bild|titelbild|images?|pictures?|illustration|grafik|graphic)\s*"
+    r"(?:credits?|nachweis)?\s*:|(?:photo|foto|bild|image)\s*credits?|credits?\s*:|©|\(c\)\s)",
+    re.IGNORECASE,
+)
+CREDIT_WORDS = 15
 _INLINE = frozenset({"span", "strong", "em", "b", "i", "font", "small"})
 # The headline is no standfirst (a description may open with it); a deck is often an <h2>.
 _HEADINGS = frozenset({"h1", "title"})
@@ -53,9 +65,12 @@ def printed_standfirst(tree: Any, descriptions: list[str], body: str) -> str | N
 
 
 def _opens_with(text: str, words: list[str]) -> bool:
+    """Whether the text node opens with the words, or with the first three or more of them
+    (`<p>A series of recent <a>manhole fires</a>`)."""
     if words[0] not in text.casefold():  # cheap: most of the page's text nodes go here
         return False
-    return title_key(text).split()[: len(words)] == words
+    opening = title_key(text).split()[: len(words)]
+    return len(opening) >= min(3, len(words)) and opening == words[: len(opening)]
 
 
 def _standfirst_at(element: Any, dek: list[str]) -> str | None:
@@ -70,3 +85,21 @@ def _standfirst_at(element: Any, dek: list[str]) -> str | None:
     if not STANDFIRST_WORDS[0] <= len(words) <= STANDFIRST_WORDS[1]:
         return None
     return text if words[:SAME_OPENING] == dek else None
+
+
+def drop_credits_and_promotions(body: str, links: Iterable[str]) -> str:
+    """The text without its photo-credit lines and the bracketed links to a newsletter or
+    another story (`[Read: ...]`, `[... in our newsletter.]`). A bracketed paragraph that links
+    nowhere (a figure's description, a line of dialogue) stays."""
+    linked = [link for link in links if len(link.split()) >= 2]
+    kept = [p for p in body.split("\n\n") if not (_credit(p) or _promotion(p, linked))]
+    return "\n\n".join(kept) if kept else body
+
+
+def _credit(paragraph: str) -> bool:
+    return bool(_CREDIT.match(paragraph)) and len(paragraph.split()) <= CREDIT_WORDS
+
+
+def _promotion(paragraph: str, links: list[str]) -> bool:
+    text = " ".join(paragraph.split())
+    return text.startswith("[") and text.endswith("]") and any(link in text for link in links)

@@ -575,3 +575,18 @@ def test_the_standfirst_is_found_when_the_text_opens_with_a_link_inside_its_firs
         f'<p class="dek">{STANDFIRST}</p></div><div class="article-body">{linked}</div></body></html>'
     )
     assert page("plant.html", html).body.startswith(STANDFIRST)
+
+
+@pytest.mark.parametrize("where", ["headline", "standfirst"])
+def test_a_headline_or_standfirst_nested_1500_deep_is_read_without_recursion(where):
+    deep = "<span>" * 1500 + "{}" + "</span>" * 1500
+    headline = deep.format("Harbour plant opens") if where == "headline" else "Harbour plant opens"
+    standfirst = deep.format(STANDFIRST) if where == "standfirst" else STANDFIRST
+    html = (
+        f'<html><head><title>Harbour plant opens</title><meta name="description" content="{STANDFIRST}">'
+        f'</head><body><h1>{headline}</h1><div class="perex">{standfirst}</div>'
+        f"<div>{PARAGRAPHS}</div></body></html>"
+    )
+    article = page("deep.html", html)
+    assert article.title == "Harbour plant opens"
+    assert article.body.startswith(STANDFIRST)

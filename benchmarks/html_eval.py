@@ -53,7 +53,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPORA = ROOT.parent / "shared" / "corpora"
 SETS = ("htmlpages", "readability")
 FIELDS = ("title", "date", "author", "text")
-ABLATED = ("title", "title_site_aside", "date", "author")
+ABLATED = ("title", "title_site_aside", "date", "author", "text")
 SHOWN = ("title", "title_site_aside", "date", "author", "text", "clean")
 LABELS = {"title_site_aside": "title, site name aside", "text": "main text",
           "clean": "main text, no boilerplate"}
@@ -268,31 +268,40 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
         stated = [d for d in map(dates._date, [*facts.dates, *facts.page_dates]) if d]
         return stated[0] if stated else dates._date(fallback)
 
-    def confirmed_only(facts):
-        saved = facts.first_h1s
-        facts.first_h1s = []  # the loop over <h1>s the metadata only partly confirms finds none
+    def one_tag_one_source(facts):
+        return [[a] for a in facts.meta_authors]
+
+    def site_named_person_first(facts, found, tree, title):
+        saved = html.site_keys
+        html.site_keys = lambda names: saved(names) - saved(facts.person_authors)
         try:
-            return titles.choose_title(facts)
+            return saved_authors(facts, found, tree, title)
         finally:
-            facts.first_h1s = saved
+            html.site_keys = saved
+
+    saved_authors = html._authors
 
     return {
         "title: page's own choice (off = trafilatura's title)": patch(html, "choose_title", lambda f: None),
         "title: <title> segment guess": patch(titles, "_guess_title_segment", lambda t: t),
         "title: site name stripped": patch(titles, "strip_site_name", lambda t, s: t),
         "title: visible headline the metadata confirms": patch(titles, "_agreement", lambda h, c: None),
-        "title: an <h1> sharing two words with the metadata": patch(html, "choose_title", confirmed_only),
         "author: page's own choice (off = trafilatura's)": patch(html, "_authors", only_trafilatura_authors),
         "author: site names refused": patch(html, "site_keys", lambda names: set()),
         "author: first name completed": patch(authors, "_fuller_name", lambda name, others: name),
         "author: author links and By lines (fallback)": patch(collect, "read_bylines", lambda tree: []),
+        "author: meta tags of one name are one source":
+            patch(html, "_meta_author_groups", one_tag_one_source),
+        "author: a Person named like the site only as a last resort":
+            patch(html, "_authors", site_named_person_first),
+        "text: the printed standfirst": patch(html, "printed_standfirst", lambda tree, d, b: None),
+        "text: credit lines and bracketed promotions dropped":
+            patch(html, "drop_credits_and_promotions", lambda b, links: b),
         "date: page's own choice (off = trafilatura's)":
             patch(html, "choose_date", lambda f, d: dates._date(d)),
         "date: UTC/modified corrections": patch(html, "choose_date", first_stated),
         "date: UTC gives way to the same instant in the page's zone":
             patch(dates, "_same_instant", lambda a, b: False),
-        "date: UTC near midnight gives way to htmldate's neighbouring day":
-            patch(dates, "_local_day_possible", lambda utc, day: False),
         "date: published after modified skipped": patch(dates, "_later", lambda a, b: False),
     }
 

@@ -128,11 +128,11 @@ def load_tree(text: str) -> Any:
     """An lxml tree of the page; ParseError when the text is not HTML at all, or nested
     beyond what any parser keeps."""
     tree = _load(text)
-    if tree is not None and _depth(tree) >= DEFAULT_DEPTH:
+    if tree is not None and _nests(tree, DEFAULT_DEPTH):
         # libxml2 drops whatever lies deeper than 255 elements: some CMSs nest that deep
         # around the article itself. Read the page again without that limit.
         tree = _load(text, huge=True)
-        if tree is not None and _depth(tree) >= HUGE_DEPTH:
+        if tree is not None and _nests(tree, HUGE_DEPTH):
             raise ParseError(f"the page nests its elements {HUGE_DEPTH:,} or more deep, "
                              "deeper than newscli reads (pathological markup, not an article)")
     if tree is None:
@@ -162,15 +162,17 @@ def _load(text: str, *, huge: bool = False) -> Any:
     return tree
 
 
-def _depth(tree: Any) -> int:
-    """How deep the elements of the tree nest."""
+def _nests(tree: Any, depth: int) -> bool:
+    """Whether the tree holds an element `depth` deep (the root is 1): one XPath step a level,
+    walked by libxml2 in C, ten times as fast as counting in Python."""
     from lxml import etree
 
-    depth = deepest = 0
-    for event, _ in etree.iterwalk(tree, events=("start", "end")):
-        depth += 1 if event == "start" else -1
-        deepest = max(deepest, depth)
-    return deepest
+    if depth not in _DEPTH_PROBES:
+        _DEPTH_PROBES[depth] = etree.XPath("boolean(/*" + "/*" * (depth - 1) + ")")
+    return bool(_DEPTH_PROBES[depth](tree))
+
+
+_DEPTH_PROBES: dict[int, Any] = {}
 
 
 def _extract(tree: Any) -> Any:
@@ -261,13 +263,13 @@ def _authors(facts: PageFacts, found: Any, tree: Any, title: str) -> list[str]:
     sites = site_keys(facts.site_names)
     rejected = [title, *facts.sections, *(found.categories or [])]
     sources = [facts.person_authors, *_meta_author_groups(facts), (found.author or "").split(";")]
-    # Nothing found, or a first name alone: the page's author links and "By" lines may give it,
-    # or complete it.
-    fallback = [*sources, facts.bylines, facts.org_authors]
     for allowed in (sites, sites - site_keys(facts.person_authors)):
         names = choose_authors(sources, sites=allowed, rejected=rejected)
         if names and all(" " in n for n in names):
             return names
+        # Nothing found, or a first name alone: the page's author links and "By" lines may give
+        # it, or complete it (read only now: they cost more than the rest of the metadata).
+        fallback = [*sources, facts.bylines, facts.org_authors]
         names = choose_authors(fallback, sites=allowed, rejected=rejected)
         if names:
             return names

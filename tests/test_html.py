@@ -590,3 +590,20 @@ def test_a_headline_or_standfirst_nested_1500_deep_is_read_without_recursion(whe
     article = page("deep.html", html)
     assert article.title == "Harbour plant opens"
     assert article.body.startswith(STANDFIRST)
+
+
+_PARAGRAPH = st.one_of(
+    st.text(min_size=1),
+    st.sampled_from(["©iStock", "Foto: dpa", "[Read: the ferry story]", "[figure 1]", "The plant opened."]),
+)
+
+
+@given(st.lists(_PARAGRAPH, min_size=1, max_size=6), st.lists(st.text(max_size=30), max_size=4))
+def test_dropping_credits_and_promotions_only_takes_whole_paragraphs_and_never_all(paragraphs, links):
+    from newscli.parsing.pagemeta import drop_credits_and_promotions
+
+    body = "\n\n".join(paragraphs)
+    kept = drop_credits_and_promotions(body, links).split("\n\n")
+    remaining = iter(body.split("\n\n"))
+    assert all(any(p == q for q in remaining) for p in kept)  # an ordered subset of the paragraphs
+    assert kept != [""] or body == ""

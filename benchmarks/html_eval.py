@@ -286,6 +286,10 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
         "title: <title> segment guess": patch(titles, "_guess_title_segment", lambda t: t),
         "title: site name stripped": patch(titles, "strip_site_name", lambda t, s: t),
         "title: visible headline the metadata confirms": patch(titles, "_agreement", lambda h, c: None),
+        "title: a heading inside the claim only at its start or after a shorter kicker":
+            patch(titles, "_heading_within", lambda h, c: h in c),
+        "title: a heading's permalink pilcrow cut":
+            patch(collect, "_heading_text", lambda element: collect.visible_text(element)),
         "author: page's own choice (off = trafilatura's)": patch(html, "_authors", only_trafilatura_authors),
         "author: site names refused": patch(html, "site_keys", lambda names: set()),
         "author: first name completed": patch(authors, "_fuller_name", lambda name, others: name),

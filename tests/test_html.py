@@ -244,6 +244,18 @@ TITLE_CASES = [
     ("<title>Home</title><h1>Lifeboat called out twice</h1>", "Lifeboat called out twice"),
     ("<title>Lifeboat called out twice | Kelsey Bay Today</title>", "Lifeboat called out twice"),
     ("<p>no title anywhere</p>", None),
+    # a kicker before the headline is cut (shorter than the headline) ...
+    ('<meta property="og:title" content="Transport: Ferry fares rise again"><h1>Ferry fares rise again</h1>',
+     "Ferry fares rise again"),
+    # ... but a heading as long as the part before it is the claim's tail, not its headline
+    ('<meta property="og:title" content="Tidal power: a harbour plan - notes on the Bay project">'
+     "<h1>notes on the Bay project</h1>", "Tidal power: a harbour plan - notes on the Bay project"),
+    # a heading from the middle of the claimed title is only part of it
+    ('<meta property="og:title" content="The Open Harbour Project: Better Island Ferries">'
+     "<h1>Open Harbour Project</h1>", "The Open Harbour Project: Better Island Ferries"),
+    # a permalink pilcrow drawn at the end of a heading is not part of it
+    ('<title>Ferry fares rise</title><h1>Ferry fares rise<a class="headerlink" href="#x">¶</a></h1>',
+     "Ferry fares rise"),
 ]
 
 

@@ -271,16 +271,21 @@ def _read_links(tree: Any, facts: PageFacts) -> None:
 
 def _read_headings(tree: Any, facts: PageFacts) -> None:
     h1s = list(tree.iter("h1"))
-    facts.first_h1s = [t for t in (visible_text(h) for h in h1s if not in_chrome(h)) if t]
+    facts.first_h1s = [t for t in (_heading_text(h) for h in h1s if not in_chrome(h)) if t]
     named = tree.xpath(
         "//*[@itemprop='headline' or contains(@class, 'headline') or contains(@class, 'title')]"
         "[not(self::h1 or self::h2 or self::meta or self::title or self::body or self::html)]"
     )[:40]
     h2s = list(tree.iter("h2"))[:20]
     for element in h1s + h2s + named:
-        text = visible_text(element)
+        text = _heading_text(element)
         if text and len(text) <= 400:
             facts.headings.append(text)
+
+
+def _heading_text(element: Any) -> str:
+    # Sphinx, MkDocs and many blogs end a heading with a permalink anchor drawn as a pilcrow.
+    return visible_text(element).rstrip("¶ ")
 
 
 def _read_times(tree: Any, facts: PageFacts) -> None:

@@ -82,10 +82,18 @@ def _agreement(heading: str, claim: str) -> str | None:
         return None
     if h == c:
         return heading
-    if h in c and len(h) >= 0.4 * len(c) and len(h.split()) >= 2:
+    if _heading_within(h, c) and len(h) >= 0.4 * len(c) and len(h.split()) >= 2:
         return heading  # the claim adds a site name or a kicker
     if c in h and len(c) >= 0.5 * len(h) and len(c.split()) >= 2:
         # A heading that ends with the claim carries a kicker the markup does not mark;
         # one that starts with it is the fuller headline.
         return claim if h.endswith(c) and not h.startswith(c) else heading
     return None
+
+
+def _heading_within(h: str, c: str) -> bool:
+    """The claim is the heading with a site name after it or a kicker before it. A kicker is
+    shorter than the headline; a heading from the middle of the claim is only part of it."""
+    if c.startswith(h):
+        return True
+    return c.endswith(h) and len(c.split()) - len(h.split()) < len(h.split())

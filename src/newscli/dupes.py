@@ -41,10 +41,10 @@ LARGE_BUCKET = 50
 # The import note needs one neighbour, not all of a large family of copies: only the candidates
 # sharing the most buckets (the likeliest copies) are checked.
 NOTE_CANDIDATES = 8
-# An import signs its new articles this many at a time (see NewArticles): 840,000 bucket rows
-# go into the bucket index in one sorted pass instead of ten, each of which rewrote most of the
-# index's pages once the archive is large. About 15 MB held meanwhile.
-WINDOW = 20_000
+# An import signs its new articles this many at a time (see NewArticles): 420,000 bucket rows
+# go into the bucket index in one sorted pass instead of five, each of which rewrote most of the
+# index's pages once the archive is large. About 30 MB held meanwhile, at most.
+WINDOW = 10_000
 
 
 @dataclass

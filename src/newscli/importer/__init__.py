@@ -39,7 +39,7 @@ __all__ = [
 BATCH_SIZE = 2000
 # The page cache (KiB) while importing: the bucket index rows of a window of new articles
 # (dupes.WINDOW) land on its pages again and again, which a 2 MB cache would evict between.
-IMPORT_CACHE_KIB = 24_000
+IMPORT_CACHE_KIB = 8_000
 
 Progress = Callable[[str], None]  # told the name of each file as it is done with
 

@@ -217,6 +217,51 @@ def test_parallel_parsing_stores_what_sequential_parsing_stores(tmp_path, monkey
     assert archive("parallel.db", 5) == archive("sequential.db", 10_000)
 
 
+def _fetched_page(n: int) -> importer.Candidate:
+    words = " ".join(f"word{n}x{i}" for i in range(60))
+    page = (f"<html><head><title>Page {n}</title></head><body><article><h1>Page {n}</h1>"
+            f"<p>{words}.</p></article></body></html>").encode()
+    url = f"http://127.0.0.1/p/{n}.html"
+    fetched = {"url": url, "fetched_at": "2026-12-01T08:00:00+00:00", "http_status": 200}
+    return importer.Candidate(f"page{n}", None, url=url, data=page, fetched=fetched)
+
+
+def test_pages_expected_are_parsed_in_workers_as_they_arrive(monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    monkeypatch.setattr(pool, "PARALLEL_FROM", 30)
+    monkeypatch.setattr(pool, "PARALLEL_FROM_EXPECTED", 4)
+    monkeypatch.setattr(pool, "FETCHED_CHUNK", 2)
+    pulled: list[int] = []
+    workers_at_first_pull: list[int] = []
+
+    def arriving():  # as pages come back from the fetcher, one at a time
+        for n in range(40):
+            if not pulled:
+                workers_at_first_pull.append(len(multiprocessing.active_children()))
+            pulled.append(n)
+            yield _fetched_page(n)
+
+    parsed = pool.parse_candidates(arriving(), Options(), batch_size=10, expected=40)
+    first = next(parsed)
+    assert len(pulled) < 30  # without expected, the first 30 arrive before any is parsed
+    assert workers_at_first_pull == [1]  # the worker is forked before the fetching starts
+    results = [first, *parsed]
+    sequential = list(pool.parse_candidates(map(_fetched_page, range(40)), Options(), batch_size=10,
+                                            parallel=False))
+    assert [c.name for c, _ in results] == [f"page{n}" for n in range(40)]
+    assert [[o.result.body for o in outcomes] for _, outcomes in results] == \
+        [[o.result.body for o in outcomes] for _, outcomes in sequential]
+    assert all(o.result.title == f"Page {n}" for n, (_, [o]) in enumerate(results))
+
+
+def test_a_worker_sends_a_fetched_page_back_without_its_bytes():
+    [(candidate, [outcome])] = pool.parse_chunk([_fetched_page(1)], Options())
+    assert candidate.data is None and candidate.name == "page1"
+    assert outcome.result.title == "Page 1" and outcome.result.url == "http://127.0.0.1/p/1.html"
+
+
 # -- the faster helpers agree with the plain ones -------------------------------------------------
 
 _WORD = re.compile(r"\w+")

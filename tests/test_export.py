@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import SCRAPED, write
 from newscli import exporter
@@ -187,8 +189,8 @@ def test_html_is_static_escaped_and_self_contained(archive):
     from newscli.htmlexport import SCRIPT
 
     page = page_of(archive("export", "--format", "html"))
-    assert page.scripts == [SCRIPT]  # the article's <script> is text, not a script
-    assert "<script>alert(1)</script>" in "".join(page.text)
+    assert page.scripts == [SCRIPT]  # the Markdown article's <script> is dropped, never run
+    assert 'Awkward, "quoted"' in "".join(page.text)
     loads = [(t, a) for t, a in page.tags if "src" in a or t in ("link", "iframe", "img", "object")]
     assert loads == []
     policy = next(a["content"] for t, a in page.tags if a.get("http-equiv") == "Content-Security-Policy")
@@ -201,18 +203,116 @@ def test_html_is_static_escaped_and_self_contained(archive):
     assert len(articles) == 4
 
 
-def test_html_renders_markdown_bodies_without_raw_html_or_images(cli, tmp_path):
-    write(tmp_path, "m.md", "---\ntitle: M\n---\n## Section\n\n<b>raw</b> [link](https://example.com) "
-          "![pic](https://example.com/p.png) [bad](javascript:alert(1))\n")
+def test_html_shows_a_plain_text_body_as_text(cli, tmp_path):
+    write(tmp_path, "t.txt", "Plain\n\n<script>alert(1)</script> </article></main><textarea>\n")
+    cli("import", str(tmp_path / "t.txt"))
+    page = page_of(cli("export", "--format", "html"))
+    assert "<script>alert(1)</script> </article></main><textarea>" in "".join(page.text)
+    assert not any(t in ("textarea",) for t, _ in page.tags)
+    assert [t for t, _ in page.tags].count("script") == 1
+
+
+HOSTILE_MARKDOWN = (
+    "---\ntitle: M\n---\n## Section\n\n<b onclick=\"alert(1)\">raw</b> [link](https://example.com) "
+    "![pic](https://example.com/p.png) [bad](javascript:alert(1)) <sup>2</sup> <!-- a note -->\n\n"
+    "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)> <a href=\"javascript:alert(1)\" "
+    "id=\"_index\" class=\"back\" style=\"position:fixed\">x</a> <form action=\"https://e.com\">"
+    "<input name=q></form> <iframe src=\"https://e.com\"></iframe>\n\n</article></main><textarea>\n"
+)
+
+
+def test_html_renders_markdown_bodies_with_their_html_sanitized_and_images_as_links(cli, tmp_path):
+    from newscli.htmlexport import SCRIPT
+
+    write(tmp_path, "m.md", HOSTILE_MARKDOWN)
     cli("import", str(tmp_path / "m.md"))
-    result = cli("export", "--format", "html")
-    page = page_of(result)
+    page = page_of(cli("export", "--format", "html"))
     assert ("h4", {}) in page.tags  # "##" under the article's h2
-    assert "<b>raw</b>" in "".join(page.text)
+    assert ("b", {}) in page.tags and ("sup", {}) in page.tags  # harmless HTML is kept
+    assert page.scripts == [SCRIPT]
+    attributes = [name for _, a in page.tags for name in a]
+    assert not [n for n in attributes if n.startswith("on")]
     hrefs = [a.get("href") for t, a in page.tags if t == "a"]
-    assert "https://example.com" in hrefs and "https://example.com/p.png" in hrefs
-    assert not any(t == "img" for t, _ in page.tags)
+    assert "https://example.com" in hrefs and "https://example.com/p.png" in hrefs and "x" in hrefs
     assert "javascript" not in " ".join(h or "" for h in hrefs)
+    assert not [t for t, _ in page.tags if t in ("img", "form", "iframe", "textarea")]
+    assert [a.get("id") for t, a in page.tags if t == "input"] == ["_filter"]
+    assert [a.get("id") for _, a in page.tags].count("_index") == 1  # no id from the body
+    assert not [a for t, a in page.tags if t == "a" and ("style" in a or "class" in a)]
+    text = "".join(page.text)
+    assert "a note" not in text and "[pic]" in text
+    # Stray closing tags and an open <textarea> did not swallow the rest of the page.
+    assert text.index("raw") < text.index("Back to the index")
+
+
+def _page(path: Path) -> Page:
+    page = Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    page.close()
+    return page
+
+
+def _links(page: Page) -> list[str]:
+    return [a["href"] for t, a in page.tags if t == "a" and "href" in a]
+
+
+def _resolves(base: Path, href: str) -> bool:
+    """Whether a relative link from a page in `base` reaches a file there (and its #anchor)."""
+    from urllib.parse import unquote
+
+    target, _, anchor = href.partition("#")
+    path = (base / unquote(target)).resolve()
+    return path.is_file() and (not anchor or unquote(anchor) in _page(path).ids)
+
+
+def test_html_dir_is_index_pages_and_a_page_an_article_all_linked(archive, tmp_path, monkeypatch):
+    from newscli import htmlexport
+
+    monkeypatch.setattr(htmlexport, "INDEX_PAGE", 2)  # 4 articles: two index pages
+    site = tmp_path / "site"
+    result = archive("export", "--format", "html", "--dir", str(site))
+    assert result.exit_code == 0 and result.stdout == "" and "exported 4 articles" in result.stderr
+    assert sorted(p.name for p in site.iterdir()) == ["articles", "index-2.html", "index.html"]
+    pages = sorted((site / "articles").iterdir())
+    assert len(pages) == 4 and all(p.suffix == ".html" for p in pages)
+    first, second = _page(site / "index.html"), _page(site / "index-2.html")
+    rows = [a for page in (first, second) for t, a in page.tags if t == "tr" and "data-id" in a]
+    assert [r["data-id"] for r in rows] == ["earlier", "awkward-quoted", "later", "undated-note"]
+    assert "index-2.html" in _links(first) and "index.html" in _links(second)
+    for index in (first, second):
+        assert index.scripts == [htmlexport.SCRIPT]
+        assert all(_resolves(site, href) for href in _links(index))
+    for path in pages:
+        page = _page(path)
+        assert page.scripts == [] and not [t for t, _ in page.tags if t in ("img", "link", "iframe")]
+        policy = next(a["content"] for _, a in page.tags if a.get("http-equiv"))
+        assert policy.startswith("default-src 'none';") and "script-src 'none'" in policy
+        local = [h for h in _links(page) if not h.startswith(("http://", "https://"))]
+        assert local and all(_resolves(path.parent, href) for href in local)
+    later = _page(site / "articles" / "later.html")
+    assert "../index-2.html#later" in _links(later)  # the third article opens page 2
+    assert {"awkward-quoted.html", "undated-note.html"} <= set(_links(later))  # its neighbours
+
+
+def test_one_large_html_page_suggests_the_folder(archive, monkeypatch):
+    from newscli import htmlexport
+
+    assert "note:" not in archive("export", "--format", "html").stderr
+    monkeypatch.setattr(htmlexport, "INDEX_PAGE", 3)
+    result = archive("export", "--format", "html")
+    assert result.exit_code == 0 and result.stdout.startswith("<!DOCTYPE html>")
+    assert "note: a page of 4 articles is slow to open in a browser; --dir DIR" in result.stderr
+
+
+def test_html_dir_refuses_files_in_the_way_and_writes_nothing(archive, tmp_path):
+    site = tmp_path / "site"
+    write(site / "articles", "later.html", "mine")
+    result = archive("export", "--format", "html", "--dir", str(site))
+    assert result.exit_code == 1 and "later.html" in result.stderr and "--force" in result.stderr
+    assert sorted(p.name for p in site.rglob("*")) == ["articles", "later.html"]
+    assert (site / "articles" / "later.html").read_text() == "mine"
+    assert archive("export", "--format", "html", "--dir", str(site), "--force").exit_code == 0
+    assert "<!DOCTYPE html>" in (site / "articles" / "later.html").read_text(encoding="utf-8")
 
 
 # -- files and folders ---------------------------------------------------------------------------
@@ -404,3 +504,83 @@ def test_scraped_article_round_trips_through_the_command_line(cli, tmp_path):
     keep = [f for f in ALL_FIELDS if f not in ("id", "imported_at", "updated_at")]
     before, after = cli.json("show", "port-authority"), fresh.json("show", "port-authority")
     assert {k: before[k] for k in keep} == {k: after[k] for k in keep}
+
+
+_MARKUP = st.sampled_from([
+    "<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "[a](javascript:alert(1))",
+    "<a href='javascript:alert(1)'>", "![i](x.png)", "</article>", "<style>", "<b onclick=x>",
+    "<iframe src=//e.com>", "<svg onload=alert(1)>", "<!--", "-->", "`", "```\n", "\n\n", "# ", "<",
+    ">", "\"", "'", "&", "<div>", "</div>", "<textarea>", "javascript:", "data:text/html,x",
+])
+
+
+@given(st.lists(st.one_of(_MARKUP, st.text(max_size=8)), max_size=12).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_no_markdown_body_renders_script_handlers_or_loads(body):
+    from newscli.htmlexport import markdown_renderer
+
+    page = Page()
+    page.feed(markdown_renderer()(body))
+    page.close()
+    assert not [t for t, _ in page.tags if t in ("script", "style", "img", "iframe", "svg",
+                                                 "textarea", "article")]
+    assert not [n for _, a in page.tags for n in a if n.startswith("on") or n in ("id", "style")]
+    hrefs = [a.get("href") or "" for _, a in page.tags]
+    assert not [h for h in hrefs if h.strip().lower().startswith(("javascript:", "data:"))]
+
+
+# -- --updated-since: what changed since the last export ------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2026-03-01", "2026-03-01"),
+    ("2026-03", "2026-03"),
+    ("2026-03-01T10:00:00Z", "2026-03-01T10:00:00+00:00"),
+    ("2026-03-01T11:00:00+01:00", "2026-03-01T10:00:00+00:00"),
+    ("2026-03-01T10:00", "2026-03-01T10:00:00+00:00"),  # no zone: UTC, as updated_at is
+    ("2026-03-01 10:00:00.75+00:00", "2026-03-01T10:00:00+00:00"),  # a fraction errs early
+    ("7d", "2026-02-22"),
+])
+def test_time_bounds(text, expected):
+    import datetime as dt
+
+    from newscli.query.dates import parse_time_bound
+
+    assert parse_time_bound(text, today=dt.date(2026, 3, 1)) == expected
+
+
+@pytest.mark.parametrize("text", ["yesterday", "2026-13-01", "2026-03-01T25:00", "T"])
+def test_bad_time_bounds_say_what_is_taken(text):
+    from newscli.errors import QueryError
+    from newscli.query.dates import parse_time_bound
+
+    with pytest.raises(QueryError, match="date"):
+        parse_time_bound(text)
+
+
+def test_updated_since_exports_what_was_imported_or_changed_since(archive):
+    import sqlite3
+
+    times = {"earlier": "2026-01-01T10:00:00+00:00", "later": "2026-03-01T10:00:00+00:00"}
+    with sqlite3.connect(archive.db) as conn:  # two known import times, for the test alone
+        conn.execute("UPDATE articles SET updated_at = '2025-06-01T00:00:00+00:00'")
+        for slug, when in times.items():
+            conn.execute("UPDATE articles SET updated_at = ? WHERE slug = ?", (when, slug))
+    conn.close()
+
+    def titles(*args):
+        result = archive("export", *args)
+        assert result.exit_code == 0, result.stderr
+        return [r["title"] for r in lines(result.stdout)]
+
+    assert titles("--updated-since", "2026-02") == ["Later"]
+    assert titles("--updated-since", "2026-03-01T10:00:00Z") == ["Later"]  # at WHEN counts
+    assert titles("--updated-since", "2026-03-01T11:00:00+01:00") == ["Later"]
+    assert titles("--updated-since", "2026", "--source", "Gazette") == ["Earlier"]
+    none = archive("export", "--updated-since", "2026-03-01T10:00:01Z")
+    assert none.exit_code == 1 and none.stdout == "" and "no articles to export" in none.stderr
+    bad = archive("export", "--updated-since", "yesterday")
+    assert bad.exit_code == 2 and "not a date or time" in bad.stderr and bad.stdout == ""
+    # An edit counts as a change: the tagged article comes along with the next export.
+    assert archive("tag", "earlier", "--add", "ferry").exit_code == 0
+    assert titles("--updated-since", "2026-06-01") == ["Earlier"]

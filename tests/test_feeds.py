@@ -123,6 +123,27 @@ def test_a_page_that_cannot_be_had_comes_from_the_feed_and_says_so(cli, httpserv
     assert shown["meta"]["page_error"] == "HTTP 404"
 
 
+def test_many_entries_are_parsed_in_workers_while_pages_arrive(cli, httpserver, monkeypatch):
+    from newscli.importer import pool
+
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    started = []
+    in_workers = pool._parse_in_workers
+    monkeypatch.setattr(pool, "_parse_in_workers", lambda *args: started.append(args) or in_workers(*args))
+    entries = [(f"g{n}", f"/news/{n}", f"Story {n}") for n in range(pool.PARALLEL_FROM_EXPECTED + 10)]
+    httpserver.expect_request("/feed.xml").respond_with_data(rss([*entries, ("x", "/gone", "Gone")]),
+                                                             content_type=RSS)
+    serve_pages(httpserver, range(len(entries)))
+    httpserver.expect_request("/gone").respond_with_data("", status=404)
+    assert cli("feeds", "add", httpserver.url_for("/feed.xml")).exit_code == 0
+    result = cli("feeds", "update", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    [feed] = report(result)
+    assert (feed["new"], feed["from_feed"], feed["failed"]) == (len(entries) + 1, 1, 0)
+    assert len(started) == 1  # far fewer than pool.PARALLEL_FROM pages, parsed in a worker
+    assert sorted(a["title"] for a in cli.json("list")) == sorted(["Gone"] + [e[2] for e in entries])
+
+
 def test_a_failed_feed_is_reported_with_its_reason_and_exit_1_the_rest_kept(cli, httpserver, gazette):
     httpserver.expect_request("/broken.xml").respond_with_data("<rss><channel><item>", content_type=RSS)
     # added while it still read well

@@ -203,3 +203,62 @@ def test_a_host_gets_at_most_per_host_requests_at_a_time():
 def test_hosts_take_turns():
     jobs = [(1, "http://a/1"), (2, "http://a/2"), (3, "http://a/3"), (4, "http://b/1"), (5, "http://b/2")]
     assert [key for key, _ in _hosts_in_turn(jobs)] == [1, 4, 2, 5, 3]
+
+
+def _jobs(urls, function):
+    return ((n, url, function, ()) for n, url in enumerate(urls))
+
+
+def test_threads_are_only_as_many_as_the_hosts_can_use(monkeypatch):
+    import newscli.fetch as fetch
+
+    made = []
+
+    class Recording(fetch.ThreadPoolExecutor):
+        def __init__(self, workers, **kwargs):
+            made.append(workers)
+            super().__init__(workers, **kwargs)
+
+    monkeypatch.setattr(fetch, "ThreadPoolExecutor", Recording)
+    urls = [f"http://{host}.test/{n}" for host in "ab" for n in range(5)]
+    with Fetcher(Settings(per_host=2, total=64)) as fetcher:
+        results = list(fetcher.fetch_all(_jobs(urls, lambda url: url)))
+        assert sorted(results) == list(enumerate(urls))
+        list(fetcher.fetch_all(_jobs([f"http://h{n}.test/" for n in range(100)], lambda url: url)))
+    assert made == [4, 64]  # two hosts at two each; a hundred hosts, the overall bound
+
+
+def test_a_bug_in_a_fetch_thread_is_raised_in_the_caller():
+    def broken(url):
+        raise ValueError("a bug")
+
+    with Fetcher(Settings()) as fetcher, pytest.raises(ValueError, match="a bug"):
+        list(fetcher.fetch_all(_jobs(["http://a.test/1", "http://a.test/2"], broken)))
+
+
+def test_a_caller_that_stops_asking_stops_the_fetching():
+    calls = []
+    urls = [f"http://a.test/{n}" for n in range(200)]
+    with Fetcher(Settings(per_host=1, total=16, buffer=1)) as fetcher:
+        results = fetcher.fetch_all(_jobs(urls, lambda url: calls.append(url) or url))
+        assert next(results)[1] == urls[0]
+        results.close()
+    assert len(calls) < 10  # the one taken, one in the buffer and a few submitted, of 200
+
+
+def test_each_site_has_its_own_client_and_a_run_closes_those_it_is_done_with(httpserver):
+    httpserver.expect_request("/robots.txt").respond_with_data("", status=404)
+    httpserver.expect_request("/p").respond_with_data(PAGE, content_type=HTML)
+    with Fetcher(Settings()) as fetcher:
+        assert fetcher.client("http://a.test/1") is fetcher.client("HTTP://A.test/2")
+        assert fetcher.client("http://a.test/1") is not fetcher.client("http://b.test/1")
+        assert fetcher.client("http://a.test/") is not fetcher.client("https://a.test/")
+        kept = fetcher.client(httpserver.url_for("/"))  # asked for outside a run: kept
+        results = list(fetcher.fetch_pages((n, httpserver.url_for("/p") + f"?n={n}") for n in range(4)))
+        assert all(not isinstance(r, FetchError) for _, r in results)
+        assert fetcher.client(httpserver.url_for("/")) is not kept  # closed with the run's last page
+        assert kept.is_closed
+        before = len(fetcher._clients)
+        many = [f"http://{n}.invalid.test/" for n in range(30)]
+        list(fetcher.fetch_all((url, url, lambda u: fetcher.client(u) and u, ()) for url in many))
+        assert len(fetcher._clients) == before  # thirty sites' clients made, and closed

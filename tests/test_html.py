@@ -465,3 +465,145 @@ def test_a_person_the_page_declares_is_kept_though_the_site_bears_their_name():
     site += '<meta name="author" content="Coastal Herald">'
     paper = page("news.html", f"<html><head>{site}</head>{body}")
     assert paper.author is None  # the site's name is no author
+
+
+STANDFIRST = "The plant was three months late, but the town's taps can now run through a dry summer."
+
+
+@pytest.mark.parametrize(
+    "before, after, kept",
+    [
+        (f'<div class="perex">{STANDFIRST}</div>', "", True),  # printed under the headline
+        (f"<h2>{STANDFIRST}</h2>", "", True),  # a deck set as a subheading
+        (f'<div class="perex"><strong><em>{STANDFIRST}</em></strong></div>', "", True),
+        (f'<a href="/other-story">{STANDFIRST}</a>', "", False),  # a teaser of another page
+        ("", f'<div class="more"><p>{STANDFIRST}</p></div>', False),  # after the text's opening
+        ("", "", False),  # stated in the meta tags only
+    ],
+)
+def test_the_standfirst_printed_above_the_text_opens_it(before, after, kept):
+    html = (
+        f'<html><head><title>Harbour plant opens</title><meta property="og:description" '
+        f'content="{STANDFIRST}"></head><body><div class="header"><h1>Harbour plant opens</h1>'
+        f'{before}</div><div class="article-body">{PARAGRAPHS}</div>{after}</body></html>'
+    )
+    body = page("plant.html", html).body
+    assert body.startswith(STANDFIRST) is kept
+    assert body.count(STANDFIRST) <= 1 and "Harbourton – The desalination plant" in body
+
+
+def test_a_repeated_headline_followed_by_its_date_and_site_is_dropped():
+    html = (
+        "<html><head><title>Harbour plant opens</title></head><body><article>"
+        "<p>Harbour plant opens - 07.12.2017 - Coastal Herald</p>"
+        f"{PARAGRAPHS}<p>Harbour plant opens to visitors on Sundays - booking at the gate.</p>"
+        "</article></body></html>"
+    )
+    body = page("plant.html", html).body
+    assert body.startswith("Harbourton – The desalination plant")
+    assert body.endswith("Harbour plant opens to visitors on Sundays - booking at the gate.")
+
+
+def test_several_author_meta_tags_are_co_authors_and_two_tag_names_one_claim():
+    head = (
+        '<meta name="author" content="Aila Brandt"><meta name="author" content="Tomas Reyne">'
+        '<meta name="parsely-author" content="Aila Brandt, Harbour desk">'
+    )
+    html = f"<html><head>{head}</head><body><article>{PARAGRAPHS}</article></body></html>"
+    article = page("two.html", html)
+    assert article.author == "Aila Brandt, Tomas Reyne"
+
+
+def test_a_person_named_like_the_site_gives_way_to_the_people_the_page_links_to():
+    head = (
+        '<meta property="og:site_name" content="Makrolog">'
+        '<script type="application/ld+json">{"@type": "Article", "headline": "Harbour plant opens",'
+        ' "author": {"@type": "Person", "name": "Makrolog"}}</script>'
+    )
+    byline = (
+        '<p class="meta"><a href="/autoren/aila-brandt">Aila Brandt</a> and '
+        '<a href="/autoren/tomas-reyne">Tomas Reyne</a></p>'
+    )
+    html = f"<html><head>{head}</head><body><article>{byline}{PARAGRAPHS}</article></body></html>"
+    assert page("co.html", html).author == "Aila Brandt, Tomas Reyne"
+
+
+@pytest.mark.parametrize(
+    "paragraph, dropped",
+    [
+        ("Foto: Getty Images / Harbour Press", True),
+        ("PhotoCreditJane Doe for The Coastal Herald", True),
+        ("Bildcredit: (c) yakushkina - depositphotos.com", True),
+        ("©iStock", True),
+        ("Titelbild: Flickr, CC BY 2.0", True),
+        ("[Read: Why the ferry timetable changed in June]", True),  # links to another story
+        ("[Get the Harbour Briefing in your inbox.]", True),  # a newsletter prompt
+        ("[figure 3: the plant's intake pipes, seen from the pier]", False),  # links nowhere
+        ("[Alden: Et tu, Lexi?]", False),
+        ("Photographs of the plant were shown at the meeting, and the council approved the plans.", False),
+        ("Foto: " + "the plant seen from the harbour wall on a grey morning before the opening " * 2, False),
+    ],
+)
+def test_credit_lines_and_bracketed_promotions_are_dropped(paragraph, dropped):
+    from newscli.parsing.pagemeta import drop_credits_and_promotions
+
+    links = ["Why the ferry timetable changed in June", "Get the Harbour Briefing", "Home"]
+    body = f"The plant opened on Tuesday.\n\n{paragraph}\n\nIt cost £4 million."
+    kept = drop_credits_and_promotions(body, links)
+    assert (paragraph not in kept) is dropped
+    assert kept.startswith("The plant opened") and kept.endswith("It cost £4 million.")
+
+
+def test_a_page_loses_its_photo_credit_and_newsletter_prompt():
+    html = (
+        "<html><head><title>Harbour plant opens</title></head><body><article>"
+        f"<h1>Harbour plant opens</h1>{PARAGRAPHS}<p>Foto: Coastal Herald / J. Doe</p>"
+        '<p><em>[Get the news of the day <a href="/newsletter">in our free newsletter</a>.]</em></p>'
+        "<p>The water company will publish the plant's first monthly figures in August.</p>"
+        "</article></body></html>"
+    )
+    body = page("plant.html", html).body
+    assert "Foto:" not in body and "newsletter" not in body
+    assert body.endswith("first monthly figures in August.")
+
+
+def test_the_standfirst_is_found_when_the_text_opens_with_a_link_inside_its_first_sentence():
+    linked = PARAGRAPHS.replace("at Marrow Point", '<a href="/marrow-point">at Marrow Point</a>', 1)
+    html = (
+        f'<html><head><title>Harbour plant opens</title><meta property="og:description" '
+        f'content="{STANDFIRST}"></head><body><div class="header"><h1>Harbour plant opens</h1>'
+        f'<p class="dek">{STANDFIRST}</p></div><div class="article-body">{linked}</div></body></html>'
+    )
+    assert page("plant.html", html).body.startswith(STANDFIRST)
+
+
+@pytest.mark.parametrize("where", ["headline", "standfirst"])
+def test_a_headline_or_standfirst_nested_1500_deep_is_read_without_recursion(where):
+    deep = "<span>" * 1500 + "{}" + "</span>" * 1500
+    headline = deep.format("Harbour plant opens") if where == "headline" else "Harbour plant opens"
+    standfirst = deep.format(STANDFIRST) if where == "standfirst" else STANDFIRST
+    html = (
+        f'<html><head><title>Harbour plant opens</title><meta name="description" content="{STANDFIRST}">'
+        f'</head><body><h1>{headline}</h1><div class="perex">{standfirst}</div>'
+        f"<div>{PARAGRAPHS}</div></body></html>"
+    )
+    article = page("deep.html", html)
+    assert article.title == "Harbour plant opens"
+    assert article.body.startswith(STANDFIRST)
+
+
+_PARAGRAPH = st.one_of(
+    st.text(min_size=1),
+    st.sampled_from(["©iStock", "Foto: dpa", "[Read: the ferry story]", "[figure 1]", "The plant opened."]),
+)
+
+
+@given(st.lists(_PARAGRAPH, min_size=1, max_size=6), st.lists(st.text(max_size=30), max_size=4))
+def test_dropping_credits_and_promotions_only_takes_whole_paragraphs_and_never_all(paragraphs, links):
+    from newscli.parsing.pagemeta import drop_credits_and_promotions
+
+    body = "\n\n".join(paragraphs)
+    kept = drop_credits_and_promotions(body, links).split("\n\n")
+    remaining = iter(body.split("\n\n"))
+    assert all(any(p == q for q in remaining) for p in kept)  # an ordered subset of the paragraphs
+    assert kept != [""] or body == ""

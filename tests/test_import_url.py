@@ -105,6 +105,25 @@ def test_failed_urls_are_named_with_the_reason_and_the_rest_kept(cli, httpserver
     assert "Traceback" not in result.stderr
 
 
+def test_many_urls_are_parsed_in_workers_while_they_arrive(cli, httpserver, monkeypatch):
+    from newscli.importer import pool
+
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    started = []
+    in_workers = pool._parse_in_workers
+    monkeypatch.setattr(pool, "_parse_in_workers", lambda *args: started.append(args) or in_workers(*args))
+    count = pool.PARALLEL_FROM_EXPECTED + 5
+    for n in range(count):
+        page = PAGE.replace(b"Night ferry", f"Night ferry {n}".encode())
+        httpserver.expect_request(f"/story/{n}").respond_with_data(page, content_type=HTML)
+    urls = [httpserver.url_for(f"/story/{n}") for n in range(count)]
+    result = cli("import", *urls, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert report(result)["imported"] == count
+    assert len(started) == 1  # far fewer than pool.PARALLEL_FROM, parsed in a worker all the same
+    assert {a["url"] for a in cli.json("list")} == set(urls)
+
+
 def test_robots_txt_keeps_a_page_out(cli, httpserver):
     httpserver.expect_request("/robots.txt").respond_with_data("User-agent: *\nDisallow: /\n",
                                                                content_type="text/plain")

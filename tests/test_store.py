@@ -68,6 +68,20 @@ def test_a_failing_fts_setting_is_an_error_and_the_step_is_not_recorded(
     assert Store.open(db).schema_version == len(migrations.MIGRATIONS)
 
 
+def test_updated_since_reads_the_changed_rows_from_their_index(tmp_path):
+    """`export --updated-since` takes the changed articles from index articles_updated_at (m009),
+    not from a scan of every row in date order."""
+    from newscli.store.articles import REVERSED_SORT
+    from newscli.store.filters import where_clause
+
+    store = Store.open(tmp_path / "a.db")
+    where, params = where_clause(Filters(updated_since="2026-12-01"))
+    plan = " ".join(row[3] for row in store.conn.execute(
+        f"EXPLAIN QUERY PLAN SELECT * FROM articles{where} ORDER BY {REVERSED_SORT['date']}",
+        params))
+    assert "articles_updated_at" in plan and "SCAN articles" not in plan
+
+
 def test_the_newest_first_listing_reads_the_index_in_order_not_a_sort(tmp_path):
     """`list --limit 50` reads its 50 rows from the index kept in that order (m008)."""
     from newscli.store.articles import SORT_COLUMNS

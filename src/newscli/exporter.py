@@ -1,4 +1,5 @@
-"""Articles out of the archive: JSON Lines, JSON, CSV, Markdown (one document or one file each), HTML.
+"""Articles out of the archive: JSON Lines, JSON, CSV, Markdown (one document or one file each), HTML,
+the OpenSearch/Elasticsearch bulk format and its index mapping.
 
 Every writer streams: one article in memory at a time, whatever the size of the archive. Files
 appear under their final name only once complete (written to a temporary name, then renamed).
@@ -7,6 +8,7 @@ appear under their final name only once complete (written to a temporary name, t
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import re
 import secrets
@@ -52,6 +54,7 @@ class Request:
     force: bool = False
     excel: bool = False
     raw_cells: bool = False  # CSV cells as stored, formulas and all
+    index: str | None = None  # the index the opensearch bulk actions name (None: the default)
 
 
 @dataclass
@@ -60,29 +63,49 @@ class Result:
     target: str | None  # the file or folder written, None for the stream
 
 
-def export(store: Store, request: Request, stream: BinaryIO, progress: Progress | None = None
-           ) -> Result:
-    """Write the selected articles as the request says; `stream` takes output to no file."""
+# Formats that describe the export rather than hold articles: written with no article read.
+NO_ARTICLES = frozenset({"opensearch-mapping"})
+
+
+def export(store: Store | None, request: Request, stream: BinaryIO,
+           progress: Progress | None = None) -> Result:
+    """Write the selected articles as the request says; `stream` takes output to no file.
+    The formats in NO_ARTICLES need no archive (`store` may be None)."""
     selection = request.selection
+    if request.format in NO_ARTICLES:
+        target = _to_target(store, request, stream, lambda handle: write_described(
+            request, handle))
+        return Result(0, target)
+    assert store is not None
     with store.snapshot():
         total = store.count(selection.filters, selection.match)
         if not total:
             raise NotFound("no articles to export: the archive is empty or nothing matches")
         counted = _counting(progress, total)
         if request.directory is not None:
-            write_markdown_dir(store, selection, request.directory, request.force, counted)
+            write_dir = write_html_dir if request.format == "html" else write_markdown_dir
+            write_dir(store, selection, request.directory, request.force, counted)
             return Result(total, str(request.directory))
-        if request.output is not None and _is_device(request.output):
-            with device_file(request.output) as handle:
-                write_format(store, request, handle, counted)
-            return Result(total, str(request.output))
-        if request.output is not None:
-            _check_target(store, request.output, request.force)
-            with atomic_file(request.output, durable=True) as handle:
-                write_format(store, request, handle, counted)
-            return Result(total, str(request.output))
-        write_format(store, request, stream, counted)
-        return Result(total, None)
+        target = _to_target(store, request, stream, lambda handle: write_format(
+            store, request, handle, counted))
+        return Result(total, target)
+
+
+def _to_target(store: Store | None, request: Request, stream: BinaryIO,
+               write: Callable[[BinaryIO], None]) -> str | None:
+    """Run `write` on the -o file (written whole or not at all), a device, or the stream; the
+    file or device written, None for the stream."""
+    if request.output is not None and _is_device(request.output):
+        with device_file(request.output) as handle:
+            write(handle)
+        return str(request.output)
+    if request.output is not None:
+        _check_target(store, request.output, request.force)
+        with atomic_file(request.output, durable=True) as handle:
+            write(handle)
+        return str(request.output)
+    write(stream)
+    return None
 
 
 def _counting(progress: Progress | None, total: int) -> Callable[[], None]:
@@ -132,8 +155,22 @@ def write_format(store: Store, request: Request, handle: BinaryIO, advance: Call
 
             columns = "slug, title, source, author, published, tags"
             write_html(_rows(store, request.selection, columns), records, out)
+        elif request.format == "opensearch":
+            from newscli.opensearch import DEFAULT_INDEX, write_bulk
+
+            write_bulk(records, out, request.index or DEFAULT_INDEX)
         else:
             raise ValueError(request.format)
+
+
+def write_described(request: Request, handle: BinaryIO) -> None:
+    """A format in NO_ARTICLES: what describes the export, not its articles."""
+    from newscli.opensearch import write_index_body
+
+    if request.format != "opensearch-mapping":
+        raise ValueError(request.format)
+    with utf8_text(handle) as out:
+        write_index_body(out)
 
 
 @contextmanager
@@ -197,17 +234,56 @@ def write_markdown_dir(store: Store, selection: Selection, directory: Path, forc
     return count
 
 
-def planned_names(store: Store, selection: Selection) -> Iterator[str]:
+def write_html_dir(store: Store, selection: Selection, directory: Path, force: bool,
+                   advance: Callable[[], None]) -> int:
+    """A folder a browser opens quickly at any size: `index.html` and its further index pages,
+    and `articles/<slug>.html` per article; returns the articles written. Files in the way are
+    refused before the first is written, as for Markdown."""
+    from newscli.htmlexport import ARTICLES_FOLDER, INDEX_PAGE, Site
+
+    site = Site(store.count(selection.filters, selection.match))
+    articles = directory / ARTICLES_FOLDER
+    _make_folder(articles)
+    planned = [directory / name for name in site.page_names()]
+    # A generator, as for Markdown: the article paths are checked one by one, never all held.
+    _check_free(itertools.chain(planned, (articles / name for name in
+                                          planned_names(store, selection, ".html"))), force)
+    names = FileNames(".html")
+    ahead = ((names.name(record), record) for record in iter_records(store, selection))
+    rows: list[tuple[str, dict[str, Any]]] = []
+    previous, current, position = None, next(ahead, None), 0
+    while current is not None:  # one article ahead, for the link to it
+        following = next(ahead, None)
+        name, record = current
+        page = site.article_page(record, position, previous, following and following[0])
+        with atomic_file(articles / name) as handle:
+            handle.write(page.encode("utf-8"))
+        rows.append((name, {key: record[key] for key in _INDEX_COLUMNS}))
+        position += 1
+        if len(rows) == INDEX_PAGE or following is None:
+            with atomic_file(planned[(position - 1) // INDEX_PAGE]) as handle:
+                handle.write(site.index_page((position - 1) // INDEX_PAGE + 1, rows).encode("utf-8"))
+            rows = []
+        previous, current = name, following
+        advance()
+    return position
+
+
+_INDEX_COLUMNS = ("slug", "title", "source", "author", "published", "tags")
+
+
+def planned_names(store: Store, selection: Selection, suffix: str = ".md") -> Iterator[str]:
     """The file names a directory export will write, in order, without reading any body."""
-    names = FileNames()
+    names = FileNames(suffix)
     return (names.name(row) for row in _rows(store, selection, "slug, published"))
 
 
 class FileNames:
     """A file name for each article, from its slug: unique within one export, valid on any OS."""
 
-    def __init__(self) -> None:
+    def __init__(self, suffix: str = ".md") -> None:
         self.used: set[str] = set()
+        self.suffix = suffix
 
     def name(self, row: dict[str, Any]) -> str:
         from slugify import slugify
@@ -224,7 +300,7 @@ class FileNames:
             number += 1
             candidate = f"{stem}-{number}"
         self.used.add(candidate)
-        return candidate + ".md"
+        return candidate + self.suffix
 
 
 # -- files -----------------------------------------------------------------------------------------
@@ -240,8 +316,8 @@ def _make_folder(directory: Path) -> None:
         raise ExportError(f"cannot make folder {directory}: {os_reason(exc)}") from None
 
 
-def _check_target(store: Store, path: Path, force: bool) -> None:
-    if store.path is not None and path.resolve() == Path(store.path).resolve():
+def _check_target(store: Store | None, path: Path, force: bool) -> None:
+    if store is not None and store.path is not None and path.resolve() == Path(store.path).resolve():
         raise ExportError(f"{path} is the archive itself; write the export to another file")
     _make_folder(path.parent)
     _check_free([path], force)

@@ -280,7 +280,8 @@ def _import_entries(
     first = Report(by_label={})
     candidates = [_page_candidate(p, e) for p, e in entries if e.url]
     found = fetch_candidates(store, candidates, options, first, progress, fetcher=fetcher)
-    import_candidates(store, found, options, progress, first, batch_size=PAGES_PER_BATCH)
+    import_candidates(store, found, options, progress, first, batch_size=PAGES_PER_BATCH,
+                      expected=len(candidates))
     reasons = {f.path: f.error for f in first.failures}
     outcomes = dict(first.by_label or {})
     fallback = [_feed_candidate(p, e, reasons.get(_name(e))) for p, e in entries

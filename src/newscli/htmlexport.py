@@ -1,8 +1,10 @@
-"""One self-contained, static HTML page: an index of the articles, then each article in full.
+"""Static HTML: one self-contained page (an index of the articles, then each in full), or a folder
+a browser opens quickly at any size (index pages of INDEX_PAGE articles, one page an article).
 
-The page loads nothing: its style and its small filter script are inline, and a Content Security
+Every page loads nothing: its style and its small filter script are inline, and a Content Security
 Policy forbids everything else, so even a link that slipped through could not fetch. All article text
-is escaped; Markdown bodies are rendered with raw HTML switched off and images shown as links.
+is escaped; Markdown bodies are rendered by pulldown-cmark and their HTML sanitized by nh3, images
+shown as links.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import hashlib
 import html
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 from urllib.parse import quote
 
@@ -44,9 +46,10 @@ dd { margin: 0; overflow-wrap: anywhere; }
 pre { white-space: pre-wrap; overflow-wrap: anywhere; }
 .body { overflow-wrap: break-word; }
 input[type="search"] { width: 100%; box-sizing: border-box; font: inherit; padding: .4rem .6rem; }
-.back { font-size: .85rem; }
+.back, .pages { font-size: .85rem; }
+.pages a { margin-left: .6rem; }
 @media print {
-  #_filter, #_shown, .back { display: none !important; }
+  #_filter, #_shown, .back, .pages { display: none !important; }
   body { max-width: none; font-size: 11pt; }
   a { color: inherit; text-decoration: none; }
   h2, dl { break-after: avoid; }
@@ -97,6 +100,58 @@ def write_html(index: Iterable[dict[str, Any]], records: Iterable[dict[str, Any]
     return count
 
 
+# Articles on one index page of a folder export: a page of about 200 KB, quick to open.
+INDEX_PAGE = 1000
+ARTICLES_FOLDER = "articles"
+
+
+class Site:
+    """The pages of a folder export of `total` articles: index pages of INDEX_PAGE rows, linked
+    first/previous/next/last, and one page an article, linked to its neighbours and back to its
+    index page. Plain relative links only, so the folder works from file:// and copied anywhere."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.pages = max(1, -(-total // INDEX_PAGE))
+        self.render = markdown_renderer()
+
+    @staticmethod
+    def page_name(number: int) -> str:
+        return "index.html" if number == 1 else f"index-{number}.html"
+
+    def page_names(self) -> list[str]:
+        return [self.page_name(n) for n in range(1, self.pages + 1)]
+
+    def index_page(self, number: int, rows: list[tuple[str, dict[str, Any]]]) -> str:
+        """Index page `number` (from 1): `rows` are (article file name, row), in export order."""
+        first = (number - 1) * INDEX_PAGE + 1
+        pager = self._pager(number, first, first + len(rows) - 1)
+        body = "".join(_index_row(row, f"{ARTICLES_FOLDER}/{quote(name)}") for name, row in rows)
+        return (_head(f"page {number:,} of {self.pages:,}" if self.pages > 1 else "", pager)
+                + body + "</tbody>\n</table>\n</nav>\n<footer>\n" + pager
+                + f"</footer>\n<script>{SCRIPT}</script>\n</body>\n</html>\n")
+
+    def _pager(self, number: int, first: int, last: int) -> str:
+        noun = "article" if self.total == 1 else "articles"
+        links = [("First", 1), ("Previous", number - 1)] if number > 1 else []
+        links += [("Next", number + 1), ("Last", self.pages)] if number < self.pages else []
+        shown = "".join(f' <a href="{self.page_name(n)}">{label}</a>' for label, n in links)
+        where = f"page {number:,} of {self.pages:,}: " if self.pages > 1 else ""
+        return (f'<p class="pages">{where}articles {first:,}-{last:,} of {self.total:,} {noun}'
+                f"{shown}</p>\n")
+
+    def article_page(self, record: dict[str, Any], position: int, previous: str | None,
+                     following: str | None) -> str:
+        """The page of the article at `position` (from 0) in the export, between its
+        neighbours' files."""
+        page = self.page_name(position // INDEX_PAGE + 1)
+        around = "".join(f' · <a href="{quote(name)}" rel="{rel}">{label}</a>' for label, name, rel in
+                         (("Earlier", previous, "prev"), ("Later", following, "next")) if name)
+        back = f"../{page}#{quote(record['slug'], safe='')}"
+        return (_document(f"{text(record['title'])} - News archive", script=False)
+                + _article(record, self.render, back=back, around=around) + "</body>\n</html>\n")
+
+
 def text(value: Any) -> str:
     """User text made safe for HTML: escaped, quotes included, controls shown as U+FFFD."""
     return html.escape(NOT_HTML_TEXT.sub("\ufffd", str(value)), quote=True)
@@ -107,29 +162,46 @@ def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def _head() -> str:
-    policy = (f"default-src 'none'; style-src {_csp_hash(STYLE)}; "
-              f"script-src {_csp_hash(SCRIPT)}; base-uri 'none'; form-action 'none'")
+def _policy(script: bool) -> str:
+    scripts = _csp_hash(SCRIPT) if script else "'none'"
+    return (f"default-src 'none'; style-src {_csp_hash(STYLE)}; "
+            f"script-src {scripts}; base-uri 'none'; form-action 'none'")
+
+
+def _document(title: str, *, script: bool) -> str:
+    """Everything up to and including <body>: the policy, the style, the title."""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{_policy(script)}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="newscli">\n'
-        f"<title>News archive</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-        "<header>\n<h1>News archive</h1>\n"
-        '<input type="search" id="_filter" placeholder="Filter by title, source, author, tag or date"'
-        ' aria-label="Filter the articles" hidden>\n<p id="_shown" aria-live="polite"></p>\n'
+        f"<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+    )
+
+
+def _head(what: str = "", pager: str = "") -> str:
+    """The top of a page with the index: the filter box (shown when scripts run), the table."""
+    return (
+        _document("News archive" + (f" - {what}" if what else ""), script=True)
+        + "<header>\n<h1>News archive</h1>\n" + pager
+        + '<input type="search" id="_filter" placeholder="Filter by title, source, author, tag or '
+        f'date{" (this page)" if pager else ""}" aria-label="Filter the articles" hidden>\n'
+        '<p id="_shown" aria-live="polite"></p>\n'
         "</header>\n<nav>\n<table id=\"_index\">\n"
         "<thead><tr><th>Date</th><th>Source</th><th>Title</th></tr></thead>\n<tbody>\n"
     )
 
 
-def _index_row(row: dict[str, Any]) -> str:
+def _index_row(row: dict[str, Any], href: str | None = None) -> str:
+    """A row of the index: a link down the page, or (`href`) to the article's own file, the
+    row then the target of the article page's way back."""
     extra = " ".join([row.get("author") or "", *row.get("tags", [])])
+    link = href if href is not None else "#" + quote(row["slug"], safe="")
+    anchor = f' id="{text(row["slug"])}"' if href is not None else ""
     return (
-        f'<tr data-id="{text(row["slug"])}" data-text="{text(extra)}">'
+        f'<tr{anchor} data-id="{text(row["slug"])}" data-text="{text(extra)}">'
         f'<td>{_date(row["published"], short=True)}</td><td>{text(row["source"] or "")}</td>'
-        f'<td><a href="#{text(quote(row["slug"], safe=""))}">{text(row["title"])}</a></td></tr>\n'
+        f'<td><a href="{text(link)}">{text(row["title"])}</a></td></tr>\n'
     )
 
 
@@ -140,7 +212,7 @@ def _date(value: str | None, *, short: bool = False) -> str:
     return f'<time datetime="{text(value)}">{text(shown)}</time>'
 
 
-def _article(record: dict[str, Any], render: Any) -> str:
+def _article(record: dict[str, Any], render: Any, back: str = "#_index", around: str = "") -> str:
     language = record.get("language") or ""
     lang = f' lang="{text(language)}"' if _LANGUAGE.match(language) else ""
     kind = "markdown" if record.get("format") == "markdown" else "text"
@@ -149,7 +221,7 @@ def _article(record: dict[str, Any], render: Any) -> str:
         f'<article id="{text(record["slug"])}"{lang}>\n<h2>{text(record["title"])}</h2>\n'
         f"{_facts(record)}{_meta(record.get('meta') or {})}"
         f'<div class="body {kind}">\n{body}</div>\n'
-        '<p class="back"><a href="#_index">Back to the index</a></p>\n</article>\n'
+        f'<p class="back"><a href="{text(back)}">Back to the index</a>{around}</p>\n</article>\n'
     )
 
 
@@ -179,24 +251,48 @@ def _paragraphs(body: str) -> str:
     return "".join(f"<p>{text(p)}</p>\n" for p in parts)
 
 
-def markdown_renderer() -> Any:
-    """Markdown to HTML with raw HTML escaped, images as links, headings below the article's."""
-    from markdown_it import MarkdownIt
+# Tags a Markdown body's own HTML may keep: nh3's (Ammonia's) safe defaults, less images and
+# image maps (the page loads nothing: an image becomes a link) and the elements of the page's own
+# frame, so an article cannot pose as the index or another article.
+_BODY_TAGS_DROPPED = frozenset({"img", "area", "map", "article", "aside", "nav", "header", "footer",
+                                "hgroup"})
+_IMAGE = re.compile(r"""<img\b((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+_HEADING = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
 
-    md = MarkdownIt("commonmark", {"html": False})
 
-    def image(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
-        token = tokens[idx]
-        alt = renderer.renderInlineAsText(token.children or [], options, env) or "image"
-        return f'<a href="{text(token.attrGet("src") or "")}">[{text(alt)}]</a>'
+def markdown_renderer() -> Callable[[str], str]:
+    """Markdown to safe HTML: CommonMark by pulldown-cmark (Rust, through pyromark), then every
+    tag and attribute sanitized by nh3 (Ammonia, Rust); images become links, headings go below
+    the article's own.
 
-    md.add_render_rule("image", image)
+    pulldown-cmark renders the body's own HTML as written (an HTML comment, `<sup>`, a `<div>`
+    around a table ...), and nh3 keeps only the harmless part of it: no script, style, event
+    handler, form, frame, id or class survives, no link but to a safe scheme, and unclosed or
+    stray tags are balanced, so the body cannot reach the rest of the page.
+    """
+    import nh3
+    import pyromark
+
+    cleaner = nh3.Cleaner(tags=set(nh3.ALLOWED_TAGS) - _BODY_TAGS_DROPPED, link_rel="noreferrer")
 
     def render(body: str) -> str:
-        tokens = md.parse(NOT_HTML_TEXT.sub("\ufffd", body))
-        for token in tokens:
-            if token.type in ("heading_open", "heading_close"):
-                token.tag = f"h{min(6, int(token.tag[1]) + 2)}"
-        return str(md.renderer.render(tokens, md.options, {}))
+        rendered = pyromark.html(NOT_HTML_TEXT.sub("\ufffd", body))
+        shaped = _HEADING.sub(_lower_heading, _IMAGE.sub(_image_link, rendered))
+        return str(cleaner.clean(shaped))
 
     return render
+
+
+def _image_link(match: re.Match[str]) -> str:
+    """An image as a link to it, its alternative text (or "image") in brackets: the page loads
+    nothing, and the reader can still follow the link."""
+    # One of the three value groups matched (double-quoted, single-quoted, bare); the others are "".
+    attributes = {name.lower(): html.unescape("".join(values))
+                  for name, *values in _ATTRIBUTE.findall(match.group(1))}
+    return (f'<a href="{text(attributes.get("src", ""))}">'
+            f'[{text(attributes.get("alt") or "image")}]</a>')
+
+
+def _lower_heading(match: re.Match[str]) -> str:
+    return f"<{match.group(1)}h{min(6, int(match.group(2)) + 2)}"

@@ -128,6 +128,7 @@ class Filters:
     authors: list[str] = field(default_factory=list)
     since: str | None = None
     until: str | None = None
+    updated_since: str | None = None  # imported or changed at or after (UTC ISO text)
     exclude_sources: list[str] = field(default_factory=list)
     exclude_tags: list[str] = field(default_factory=list)
     exclude_authors: list[str] = field(default_factory=list)

@@ -55,12 +55,14 @@ def import_paths(
     paths = list(paths)
     report = Report()
     found = iter_candidates(paths, options.globs, options.excludes, follow_links=options.follow_links)
-    if any(is_url(path) for path in paths):
+    urls = sum(map(is_url, paths))
+    if urls:
         from newscli.importer.urls import fetch_candidates
 
         found = fetch_candidates(store, found, options, report, progress)
     # stdin can only be read by this process
-    return import_candidates(store, found, options, progress, report, parallel=STDIN not in paths)
+    return import_candidates(store, found, options, progress, report, parallel=STDIN not in paths,
+                             expected=urls or None)
 
 
 def import_candidates(
@@ -72,10 +74,12 @@ def import_candidates(
     *,
     parallel: bool = True,
     batch_size: int | None = None,
+    expected: int | None = None,
 ) -> Report:
     """Import candidates found otherwise (fetched pages, feed entries) as import_paths does files.
 
-    batch_size (default BATCH_SIZE) bounds the articles held before a batch is written.
+    batch_size (default BATCH_SIZE) bounds the articles held before a batch is written;
+    expected, the candidates a caller knows are coming (see pool.parse_candidates).
     """
     batch_size = batch_size or BATCH_SIZE
     report = report if report is not None else Report()
@@ -90,7 +94,8 @@ def _import(store: Store, found: Iterable[Candidate], options: Options, progress
             window: NewArticles) -> Report:
     try:
         to_read = _skip_unchanged(found, states, report, progress)
-        parsed = parse_candidates(to_read, options, batch_size=batch_size, parallel=parallel)
+        parsed = parse_candidates(to_read, options, batch_size=batch_size, parallel=parallel,
+                                  expected=expected)
         pending = _named_outlets(_to_save(parsed, report, progress, options), store)
         batches = _batches(pending, batch_size)
         try:

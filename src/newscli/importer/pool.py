@@ -6,6 +6,7 @@ parses the next one itself rather than wait. Ctrl-C is left to this process alon
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
 from collections import deque
@@ -25,27 +26,38 @@ if TYPE_CHECKING:
 # below it, starting them costs more than they save.
 PARALLEL_FROM = 400
 CHUNK = 50  # files per task sent to a worker
+# Fetched pages (feeds update, import URL) arrive over the network: workers start at once when the
+# caller expects this many, so pages are parsed as they arrive rather than after the first 400.
+# Smaller chunks let the first pages start sooner and the last ones end together.
+PARALLEL_FROM_EXPECTED = 20
+FETCHED_CHUNK = 10
 
 ParsedFile = tuple[Candidate, Iterable[ParseOutcome]]  # a file and what it parsed to
 Task = Candidate | list[Candidate]  # a streamed file, or a chunk of files
 
 
 def parse_candidates(
-    candidates: Iterable[Candidate], options: Options, *, batch_size: int, parallel: bool = True
+    candidates: Iterable[Candidate], options: Options, *, batch_size: int, parallel: bool = True,
+    expected: int | None = None,
 ) -> Iterator[ParsedFile]:
     """Each candidate with what it parses to, in order; many files are parsed on every core.
 
     In parallel, the workers keep about batch_size files ahead: they parse the next batch
-    while this process saves one.
+    while this process saves one. expected is how many candidates a caller knows are coming
+    (pages being fetched): when there are enough, the workers start before the first arrives,
+    and parse each chunk as soon as it is in.
     """
     iterator = iter(candidates)
-    head = list(itertools.islice(iterator, PARALLEL_FROM))
     workers = worker_count()
+    if parallel and workers >= 1 and (expected or 0) >= PARALLEL_FROM_EXPECTED:
+        yield from _parse_in_workers(iterator, options, workers, batch_size, FETCHED_CHUNK)
+        return
+    head = list(itertools.islice(iterator, PARALLEL_FROM))
     if not parallel or len(head) < PARALLEL_FROM or workers < 1:
         for candidate in itertools.chain(head, iterator):
             yield candidate, parse_candidate(candidate, options)
         return
-    yield from _parse_in_workers(itertools.chain(head, iterator), options, workers, batch_size)
+    yield from _parse_in_workers(itertools.chain(head, iterator), options, workers, batch_size, CHUNK)
 
 
 def worker_count() -> int:
@@ -62,22 +74,23 @@ def worker_count() -> int:
 
 
 def _parse_in_workers(
-    candidates: Iterator[Candidate], options: Options, workers: int, batch_size: int
+    candidates: Iterator[Candidate], options: Options, workers: int, batch_size: int, chunk: int
 ) -> Iterator[ParsedFile]:
     """Parse in worker processes, about a batch ahead, results in the walk's order."""
     import multiprocessing
 
     # fork: the worker starts with this process's modules loaded, where forkserver runs two more
     # processes (the server and a resource tracker, 25 MB) and imports everything again. The
-    # worker never touches the inherited database connection, and leaves by os._exit.
+    # worker never touches the inherited database connection, and leaves by os._exit. The pool
+    # is made before the first candidate is asked for: a fetch's threads start after the fork.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     with context.Pool(workers, initializer=ignore_interrupts) as pool:
-        yield from _in_order(pool, _tasks(candidates), options, workers, batch_size)
+        yield from _in_order(pool, _tasks(candidates, chunk), options, workers, batch_size, chunk)
 
 
 def _in_order(
-    pool: Pool, tasks: Iterator[Task], options: Options, workers: int, batch_size: int
+    pool: Pool, tasks: Iterator[Task], options: Options, workers: int, batch_size: int, chunk: int
 ) -> Iterator[ParsedFile]:
     """Hand tasks to the workers, or do them here when the oldest is not back; yield in order.
 
@@ -88,7 +101,7 @@ def _in_order(
     small import.
     """
     queue: deque[AsyncResult[list[ParsedFile]] | DoneHere] = deque()
-    widest = max(4 * workers, batch_size // CHUNK + 2 * workers)
+    widest = max(4 * workers, batch_size // chunk + 2 * workers)
     chunks_back = 0
     while True:
         window = min(widest, 2 * workers + 2 * chunks_back)
@@ -124,7 +137,7 @@ class DoneHere:
         return self.parsed or []
 
 
-def _tasks(candidates: Iterator[Candidate]) -> Iterator[Task]:
+def _tasks(candidates: Iterator[Candidate], size: int) -> Iterator[Task]:
     """Chunks of files for the workers, and the streamed files (alone) in their place."""
     chunk: list[Candidate] = []
     for candidate in candidates:
@@ -135,7 +148,7 @@ def _tasks(candidates: Iterator[Candidate]) -> Iterator[Task]:
             chunk = []
             continue
         chunk.append(candidate)
-        if len(chunk) == CHUNK:
+        if len(chunk) == size:
             yield chunk
             chunk = []
     if chunk:
@@ -143,13 +156,21 @@ def _tasks(candidates: Iterator[Candidate]) -> Iterator[Task]:
 
 
 def parse_chunk(chunk: list[Candidate], options: Options) -> list[ParsedFile]:
-    """What a worker runs: parse a chunk of files, and prepare each article for saving."""
-    parsed: list[ParsedFile] = [(c, list(parse_candidate(c, options))) for c in chunk]
+    """What a worker runs: parse a chunk of files, and prepare each article for saving.
+
+    A fetched page's bytes are not sent back with its candidate: they are parsed, and saving
+    needs only the article (pages of real size are 100 KB and more each).
+    """
+    parsed: list[ParsedFile] = [(_without_data(c), list(parse_candidate(c, options))) for c in chunk]
     for _candidate, outcomes in parsed:
         for outcome in outcomes:
             if isinstance(outcome.result, Article):
                 prepare(outcome.result)
     return parsed
+
+
+def _without_data(candidate: Candidate) -> Candidate:
+    return candidate if candidate.data is None else dataclasses.replace(candidate, data=None)
 
 
 def ignore_interrupts() -> None:

@@ -43,3 +43,21 @@ def _check_calendar(value: str) -> None:
         dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except ValueError:
         raise QueryError(f"{value!r} is not a real date") from None
+
+
+def parse_time_bound(text: str, today: dt.date | None = None) -> str:
+    """A moment as `updated_at` holds it (UTC, `2026-12-01T09:30:00+00:00`): any form
+    parse_date_bound takes, or an ISO date and time (`2026-12-01T10:30`, `...Z`, `...+01:00`;
+    without a zone, UTC). Seconds are kept and fractions dropped, so the bound errs early."""
+    value = text.strip()
+    wrong = QueryError(f"{text!r} is not a date or time; use 2026-12-01, 2026-12, 2026, "
+                       "2026-12-01T09:30:00Z or a span like 7d, 2w, 3m, 1y")
+    if _ABSOLUTE.match(value) or _RELATIVE.match(value):
+        return parse_date_bound(value, today)
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise wrong from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.replace(tzinfo=dt.UTC, microsecond=0).isoformat()

@@ -19,23 +19,28 @@ _COMMENTS = re.compile(r"comment|respond|reply|discussion", re.IGNORECASE)
 
 
 def visible_text(element: Any) -> str:
-    """An element's text without its kicker, screen-reader-only or hidden parts."""
+    """An element's text without its kicker, screen-reader-only or hidden parts.
+
+    Walked without recursion: a page may nest thousands of elements inside a headline.
+    """
+    from lxml import etree
+
     if _hidden(element):
         return ""
-    parts: list[str] = []
-
-    def walk(node: Any) -> None:
-        if node.text:
-            parts.append(node.text)
-        for child in node:
-            if child.tag == "br":
-                parts.append(" ")
-            elif isinstance(child.tag, str) and child.tag not in CHROME and not _hidden(child):
-                walk(child)
-            if child.tail:
-                parts.append(child.tail)
-
-    walk(element)
+    parts: list[str] = [element.text or ""]
+    walker = etree.iterwalk(element, events=("start", "end"))
+    for event, node in walker:
+        if node is element:
+            continue
+        if event == "end":
+            parts.append(node.tail or "")
+        elif node.tag == "br":
+            parts.append(" ")
+            walker.skip_subtree()
+        elif not isinstance(node.tag, str) or node.tag in CHROME or _hidden(node):
+            walker.skip_subtree()
+        else:
+            parts.append(node.text or "")
     return one_line("".join(parts)).strip(END_JUNK)
 
 

@@ -86,12 +86,13 @@ def import_candidates(
     states = FileStates(store.conn, _options_fingerprint(options), time.time_ns())
     window = NewArticles()
     with page_cache(store.conn, IMPORT_CACHE_KIB):
-        return _import(store, found, options, progress, report, parallel, batch_size, states, window)
+        return _import(store, found, options, progress, report, parallel, batch_size, expected,
+                       states, window)
 
 
 def _import(store: Store, found: Iterable[Candidate], options: Options, progress: Progress | None,
-            report: Report, parallel: bool, batch_size: int, states: FileStates,
-            window: NewArticles) -> Report:
+            report: Report, parallel: bool, batch_size: int, expected: int | None,
+            states: FileStates, window: NewArticles) -> Report:
     try:
         to_read = _skip_unchanged(found, states, report, progress)
         parsed = parse_candidates(to_read, options, batch_size=batch_size, parallel=parallel,

@@ -280,3 +280,95 @@ def test_signing_imports_neither_datasketch_nor_scipy():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# -- signing an import's new articles a window at a time ------------------------------------------
+
+
+def test_a_window_of_several_batches_notes_a_copy_from_an_earlier_batch_in_file_order(
+        store, tmp_path, monkeypatch):
+    """Batches of two, one window: the copy in the third batch is matched with the first
+    batch's article although neither was signed when the copy was saved."""
+    from newscli import importer
+
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    stories = {f"{name}.md": story(f"Other story {name}", OTHER_STORY.replace("Friday", name),
+                                   "2024-05-10", "Gazette") for name in ("b", "c", "d")}
+    stories["a.md"] = story("Wind farm approved", WIRE, "2024-05-01", "Wire")
+    stories["e.md"] = story("Turbines approved", reword(WIRE), "2024-05-02", "Bay Radio")
+    report = import_stories(store, tmp_path, dict(sorted(stories.items())))
+    assert report.imported == 5
+    notes = [note for note in report.notes if "near-duplicate" in note]
+    assert [note.split(": ")[0] for note in notes] == [str(tmp_path / name) for name in
+                                                       ("c.md", "d.md", "e.md")]
+    assert "near-duplicate of wind-farm-approved" in notes[-1]
+    assert dupes.count_unsigned(store.conn) == 0
+
+
+def test_the_window_is_signed_once_full_inside_the_batch_that_fills_it(store, tmp_path, monkeypatch):
+    from newscli import importer
+
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    monkeypatch.setattr(dupes.NewArticles.__init__, "__defaults__", (4,))
+    flushes = []
+    real = dupes.NewArticles.flush
+
+    def counted(self, conn, batch=None):
+        flushes.append(len(self) + (len(batch) if batch else 0))
+        return real(self, conn, batch)
+
+    monkeypatch.setattr(dupes.NewArticles, "flush", counted)
+    for number in range(9):
+        write(tmp_path, f"f{number}.txt", f"Title {number}\n\n{OTHER_STORY} {number}\n")
+    assert import_paths(store, [str(tmp_path)]).imported == 9
+    assert flushes == [4, 4, 1]
+    assert dupes.count_unsigned(store.conn) == 0
+
+
+def test_articles_a_crash_left_unsigned_are_signed_by_the_next_import(store, tmp_path, monkeypatch):
+    from newscli import importer
+
+    write(tmp_path, "a.md", story("Wind farm approved", WIRE, "2024-05-01", "Wire"))
+    write(tmp_path, "b.md", story("Fishermen challenge wind farm", OTHER_STORY, "2024-05-10",
+                                  "Gazette"))
+    # As if killed after the batch committed but before its window was signed.
+    monkeypatch.setattr(importer, "flush_window", lambda store, window, report: None)
+    monkeypatch.setattr(dupes, "ensure_signed", lambda store: None)
+    assert import_paths(store, [str(tmp_path)]).imported == 2
+    assert dupes.count_unsigned(store.conn) == 2
+    monkeypatch.undo()
+    again = import_paths(store, [str(tmp_path)])
+    assert again.unchanged == 2
+    assert dupes.count_unsigned(store.conn) == 0
+    assert signature_rows(store, 1) == (1, signatures.BANDS)
+
+
+def test_an_interrupted_import_signs_what_its_committed_batches_stored(store, tmp_path, monkeypatch):
+    from newscli import importer
+    from newscli.importer import saving
+
+    monkeypatch.setattr(importer, "BATCH_SIZE", 2)
+    real = saving._BatchSaver.save
+    calls = {"n": 0}
+
+    def interrupt_on_fifth(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(saving._BatchSaver, "save", interrupt_on_fifth)
+    for number in range(6):
+        write(tmp_path, f"f{number}.txt", f"Title {number}\n\n{OTHER_STORY} {number}\n")
+    report = import_paths(store, [str(tmp_path)])
+    assert report.interrupted and report.imported == 4
+    assert store.count() == 4 and dupes.count_unsigned(store.conn) == 0
+
+
+def test_page_cache_is_set_for_the_block_and_restored(store):
+    from newscli.store.connection import page_cache
+
+    before = store.conn.execute("PRAGMA cache_size").fetchone()[0]
+    with page_cache(store.conn, 24_000):
+        assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -24_000
+    assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before

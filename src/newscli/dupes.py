@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newscli.signatures import Signature, bucket_rows, estimate, jaccard, shingles, signature
+from newscli.signatures import Signature, band_keys, estimate, jaccard, shingles, signature
 from newscli.store import articles as stored_articles
 from newscli.store import signatures as stored
 
@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from newscli.models import Filters
     from newscli.store import Store
 
-__all__ = ["DEFAULT_THRESHOLD", "MIN_THRESHOLD", "Member", "Signature", "find_groups",
-           "neighbours", "confirmed_pairs", "notes_for_new", "signature", "sign_if_changed",
-           "ensure_signed", "count_unsigned"]
+__all__ = ["DEFAULT_THRESHOLD", "MIN_THRESHOLD", "WINDOW", "Member", "NewArticles", "Signature",
+           "find_groups", "neighbours", "confirmed_pairs", "notes_for_new", "signature",
+           "sign_if_changed", "ensure_signed", "count_unsigned"]
 
 DEFAULT_THRESHOLD = 0.5
 MIN_THRESHOLD = 0.4  # below this the bands of newscli.signatures miss too many pairs
@@ -41,6 +41,10 @@ LARGE_BUCKET = 50
 # The import note needs one neighbour, not all of a large family of copies: only the candidates
 # sharing the most buckets (the likeliest copies) are checked.
 NOTE_CANDIDATES = 8
+# An import signs its new articles this many at a time (see NewArticles): 420,000 bucket rows
+# go into the bucket index in one sorted pass instead of five, each of which rewrote most of the
+# index's pages once the archive is large. About 30 MB held meanwhile, at most.
+WINDOW = 10_000
 
 
 @dataclass
@@ -137,17 +141,88 @@ def _confirmed(
     )
 
 
+class NewArticles:
+    """Articles an import inserted, waiting to be signed for near-duplicates together.
+
+    The bucket index is keyed by random hashes: each batch's rows land on nearly every page of
+    it, so writing them a batch at a time rewrote the whole index every batch (quadratic in
+    the archive's size). Held here, the articles of several batches are signed at once, inside
+    the transaction of the batch that fills the window, or at the end of the import. Articles
+    whose window a crash lost are stored unsigned: the next import, `dupes` or `related` signs
+    them (ensure_signed). Their import notes wait with them, so the report keeps file order.
+    """
+
+    def __init__(self, size: int = WINDOW):
+        self.size = size
+        # id -> (signature, its bucket keys as packed uint64, b"" for a body too short)
+        self.signed: dict[int, tuple[Signature, bytes]] = {}
+        self.notes: list[tuple[str, list[str], int | None]] = []  # (label, notes, article id)
+
+    def __len__(self) -> int:
+        return len(self.signed)
+
+    def add(self, article_id: int, parts: Signature, keys: bytes | None = None) -> None:
+        """An article inserted; keys: bucket_keys(parts), when the caller has it already."""
+        self.signed[article_id] = (parts, bucket_keys(parts) if keys is None else keys)
+
+    def flush(self, conn: sqlite3.Connection,
+              batch: NewArticles | None = None) -> list[str]:
+        """Sign the waiting articles (and a batch's, if given); the notes, in file order.
+
+        Call inside a transaction; the caller calls clear() once it has committed.
+        """
+        signed = {**self.signed, **(batch.signed if batch else {})}
+        near = _sign_new(conn, signed) if signed else {}
+        return [
+            f"{label}: {text}"
+            for label, texts, article_id in [*self.notes, *(batch.notes if batch else [])]
+            for text in [*texts, *([near[article_id]] if article_id in near else [])]
+        ]
+
+    def take(self, batch: NewArticles) -> None:
+        """Keep a committed batch's articles and notes until the window is flushed."""
+        self.signed.update(batch.signed)
+        self.notes.extend(batch.notes)
+
+    def clear(self) -> None:
+        self.signed.clear()
+        self.notes.clear()
+
+
+def bucket_keys(parts: Signature) -> bytes:
+    """The signature's LSH bucket keys, packed (native uint64): an import worker computes them."""
+    import numpy as np
+
+    _, sketch = parts
+    return np.array(band_keys(sketch), dtype=np.uint64).tobytes() if sketch else b""
+
+
 def notes_for_new(conn: sqlite3.Connection, signed: list[tuple[int, Signature]]) -> dict[int, str]:
     """Sign newly imported articles; for each that nearly duplicates an earlier article, a note.
 
-    Earlier means stored before it: in the archive before this batch, or earlier in the batch.
-    The archive is asked once for the members of every bucket of the batch, before the batch's
-    own rows go in; the batch's articles are matched with each other here.
+    Earlier means stored before it: in the archive before these, or earlier among them.
     """
+    return _sign_new(conn, {article_id: (parts, bucket_keys(parts)) for article_id, parts in signed})
+
+
+def _sign_new(conn: sqlite3.Connection, new: dict[int, tuple[Signature, bytes]]) -> dict[int, str]:
+    """notes_for_new, the bucket keys given. The archive is asked once for the members of every
+    bucket of the new articles, before their own rows go in; the new articles are matched with
+    each other here."""
     import numpy as np
 
-    buckets, ids = bucket_rows(signed)
-    members = stored.bucket_members(conn, np.unique(buckets).tolist())
+    signed = [(article_id, parts) for article_id, (parts, _) in new.items()]
+    keys = np.frombuffer(b"".join(packed for _, packed in new.values()), dtype=np.uint64)
+    ids = np.repeat(np.fromiter(new, dtype=np.int64, count=len(new)),
+                    [len(packed) // 8 for _, packed in new.values()])
+    order = np.argsort(keys, kind="stable")  # the articles of one bucket stay in id order
+    buckets, ids = keys[order], ids[order]
+    del keys, order  # a window's rows: 7 MB an array
+    distinct = np.empty(len(buckets), dtype=bool)  # np.unique, without sorting again
+    distinct[:1] = True
+    np.not_equal(buckets[1:], buckets[:-1], out=distinct[1:])
+    members = stored.bucket_members(conn, buckets[distinct])
+    del distinct
     stored.store_signatures(conn, signed, buckets, ids)
     shared = _shared_buckets(members, buckets, ids)
     articles = _Articles(conn)

@@ -33,29 +33,51 @@ def save_batch(
     report: Report,
     dry_run: bool,
     states: FileStates | None = None,
+    window: dupes.NewArticles | None = None,
 ) -> None:
-    """Save a batch in one transaction; a dry run does the same work and rolls it back."""
+    """Save a batch in one transaction; a dry run does the same work and rolls it back.
+
+    The new articles are signed for near-duplicates with those waiting in window, once it
+    is full (see dupes.NewArticles); without a window, or in a dry run, at once.
+    """
     if not batch:
         return
     outcomes: list[str] = []
     stored: list[FileState] = []
+    notes: list[str] | None = None
+    window = window if window is not None and not dry_run else dupes.NewArticles()
     try:
         with store.transaction(), store.deferred_fts():
-            saver = _BatchSaver(store, batch)
+            saver = _BatchSaver(store, batch, window)
             for pending in batch:
                 outcome = saver.save(pending.label, pending.article, pending.multi_record, pending.refresh)
                 outcomes.append(outcome)
                 if pending.file_state is not None and outcome != "duplicates":
                     stored.append(pending.file_state)
-            report.notes.extend(saver.finish())
+            if len(window) + len(saver.new) >= window.size or dry_run:
+                notes = window.flush(store.conn, saver.new)
             if dry_run:
                 raise _DryRun
             if states is not None:
                 states.remember(stored)
     except _DryRun:
         pass
+    if notes is None:
+        window.take(saver.new)
+    else:
+        window.clear()
+        report.notes.extend(notes)
     for pending, outcome in zip(batch, outcomes, strict=False):
         report.add(outcome, pending.label)
+
+
+def flush_window(store: Store, window: dupes.NewArticles, report: Report) -> None:
+    """Sign the articles still waiting in window (at the end of an import)."""
+    if len(window) or window.notes:
+        with store.transaction():
+            notes = window.flush(store.conn)
+        window.clear()
+        report.notes.extend(notes)
 
 
 class _BatchSaver:
@@ -63,34 +85,36 @@ class _BatchSaver:
 
     Most articles of an import are new: one query per batch tells which of its texts, paths
     and slugs are already stored, and those articles alone take the careful path that looks
-    each one up. New articles are signed for near-duplicates together at the end.
+    each one up. New articles are signed for near-duplicates together later (self.new).
     """
 
-    def __init__(self, store: Store, batch: list[PendingArticle]):
-        self.store, self.now = store, now_iso()
+    def __init__(self, store: Store, batch: list[PendingArticle], window: dupes.NewArticles):
+        self.store, self.now, self.window = store, now_iso(), window
         articles = [pending.article for pending in batch]
         self.texts = store.existing("sha256", (a.sha256 for a in articles))
         self.paths = store.existing("path", (a.path for a in articles if a.path))
         # The slugs asked for, and those JSON records name themselves by (see _previous_version)
         self.slugs = store.existing("slug", itertools.chain.from_iterable(
             (base_slug(a), a.slug or "") for a in articles))
-        self.new: dict[int, dupes.Signature] = {}  # inserted by this batch, signed at the end
-        self.notes: list[tuple[str, list[str], int | None]] = []
+        self.new = dupes.NewArticles()  # inserted by this batch, signed with the window
 
     def save(self, label: str, article: Article, multi: bool, refresh: bool = False) -> str:
         """Save one article; return its outcome (imported, updated, unchanged, duplicates)."""
         outcome, note, article_id = None, None, None
         if self._maybe_stored(article, multi) or is_fetched(article):
             outcome, note, known_id = save_known(self.store, article, self.now, multi, refresh)
-            # An update of an article this batch inserted has just signed it with its new text.
+            # An update of an article this import inserted has just signed it with its new text.
             if known_id is not None:
-                self.new.pop(known_id, None)
+                self.new.signed.pop(known_id, None)
+                self.window.signed.pop(known_id, None)
         if outcome is None:
             outcome, article_id = "imported", self._insert(article)
         self.texts.add(article.sha256)
         if article.path:
             self.paths.add(article.path)
-        self.notes.append((label, [*article.warnings, *([note] if note else [])], article_id))
+        texts = [*article.warnings, *([note] if note else [])]
+        if texts or article_id is not None:
+            self.new.notes.append((label, texts, article_id))
         return outcome
 
     def _maybe_stored(self, article: Article, multi: bool) -> bool:
@@ -105,17 +129,8 @@ class _BatchSaver:
         slug = self.store.unique_slug(base) if base in self.slugs else base
         self.slugs.add(slug)
         article_id = self.store.insert(article, slug, self.now)
-        self.new[article_id] = signature_of(article)
+        self.new.add(article_id, signature_of(article), bucket_keys_of(article))
         return article_id
-
-    def finish(self) -> list[str]:
-        """Sign the new articles; the report's notes, near-duplicates included, in file order."""
-        near = dupes.notes_for_new(self.store.conn, list(self.new.items()))
-        return [
-            f"{label}: {text}"
-            for label, texts, article_id in self.notes
-            for text in [*texts, *([near[article_id]] if article_id in near else [])]
-        ]
 
 
 class KnownSave(NamedTuple):
@@ -157,18 +172,24 @@ def _update(store: Store, article_id: int, article: Article, now: str) -> KnownS
 
 
 def prepare(article: Article) -> None:
-    """Work out now what saving will need (the near-duplicate signature, the slug asked for).
+    """Work out now what saving will need (the near-duplicate signature and its bucket keys,
+    the slug asked for).
 
     A parse worker calls this: the signature (shingles and MinHash) was most of the main
     process's work per article, and the workers have time to spare while it writes.
     """
-    signature_of(article)
+    bucket_keys_of(article)
     base_slug(article)
 
 
 def signature_of(article: Article) -> dupes.Signature:
     """The body's near-duplicate signature, computed once (in a parse worker when parallel)."""
     return article.remember("signature", lambda: dupes.signature(article.body))  # type: ignore[no-any-return]
+
+
+def bucket_keys_of(article: Article) -> bytes:
+    """The signature's bucket keys (dupes.bucket_keys), computed once, with the signature."""
+    return article.remember("bucket_keys", lambda: dupes.bucket_keys(signature_of(article)))  # type: ignore[no-any-return]
 
 
 def is_fetched(article: Article) -> bool:

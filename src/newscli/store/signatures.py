@@ -41,10 +41,16 @@ def store_signatures(
         f"INSERT OR REPLACE INTO {SIGNATURES} (article_id, shingles, minhash) VALUES (?, ?, ?)",
         ((article_id, count, sketch) for article_id, (count, sketch) in signed),
     )
-    conn.executemany(
-        f"INSERT INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)",
-        zip(buckets.tolist(), ids.tolist(), strict=True),
-    )
+    conn.executemany(f"INSERT INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)",
+                     _pairs(buckets, ids))
+
+
+def _pairs(buckets: np.ndarray, ids: np.ndarray, chunk: int = 10_000) -> Iterator[tuple[int, int]]:
+    """(bucket, article id) as Python ints, a chunk at a time: a window's 840,000 rows as
+    Python objects at once would be 50 MB."""
+    for start in range(0, len(buckets), chunk):
+        yield from zip(buckets[start : start + chunk].tolist(), ids[start : start + chunk].tolist(),
+                       strict=True)
 
 
 def is_signed(conn: sqlite3.Connection, article_id: int) -> bool:
@@ -68,11 +74,19 @@ def count_unsigned(conn: sqlite3.Connection) -> int:
     return int(conn.execute(f"SELECT count(*) FROM ({_UNSIGNED})").fetchone()[0])
 
 
+SIGN_CHUNK = 1000  # articles signed together by sign_missing
+
+
 def sign_missing(conn: sqlite3.Connection) -> int:
-    """Sign every article that has no signature yet (after an upgrade, or an outside edit)."""
+    """Sign every article that has no signature yet (after an upgrade, an outside edit, or an
+    import a crash stopped before it signed its last articles), a chunk at a time."""
     ids = [row[0] for row in conn.execute(_UNSIGNED)]
-    for article_id, body in bodies(conn, ids):
-        sign(conn, article_id, body)
+    for start in range(0, len(ids), SIGN_CHUNK):
+        chunk = ids[start : start + SIGN_CHUNK]
+        # A bucket row left without its signature (an outside edit) would collide.
+        list(rows_in(conn, f"DELETE FROM {BUCKETS} WHERE article_id IN ", chunk))
+        signed = [(article_id, signature(body)) for article_id, body in bodies(conn, chunk)]
+        store_signatures(conn, signed, *bucket_rows(signed))
     return len(ids)
 
 
@@ -96,13 +110,20 @@ def sharing_a_bucket(conn: sqlite3.Connection, article_id: int) -> list[int]:
     )]
 
 
-def bucket_members(conn: sqlite3.Connection, buckets: list[int]) -> dict[int, list[int]]:
-    """The stored articles in each of the buckets, in one query."""
+# Buckets asked about in one query (a JSON array of about 1 MB).
+MEMBERS_CHUNK = 50_000
+
+
+def bucket_members(conn: sqlite3.Connection, buckets: np.ndarray) -> dict[int, list[int]]:
+    """The stored articles in each of the buckets (sorted: the index is read in order), one
+    query per MEMBERS_CHUNK buckets."""
     members: dict[int, list[int]] = {}
     sql = (f"SELECT bucket, article_id FROM {BUCKETS} WHERE bucket IN "
            "(SELECT value FROM json_each(?)) ORDER BY bucket, article_id")
-    for bucket, article_id in conn.execute(sql, (json.dumps(buckets),)):
-        members.setdefault(bucket, []).append(article_id)
+    for start in range(0, len(buckets), MEMBERS_CHUNK):
+        chunk = json.dumps(buckets[start : start + MEMBERS_CHUNK].tolist())
+        for bucket, article_id in conn.execute(sql, (chunk,)):
+            members.setdefault(bucket, []).append(article_id)
     return members
 
 

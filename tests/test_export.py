@@ -540,16 +540,18 @@ def test_no_markdown_body_renders_script_handlers_or_loads(body):
     ("2026-03-01T10:00", "2026-03-01T10:00:00+00:00"),  # no zone: UTC, as updated_at is
     ("2026-03-01 10:00:00.75+00:00", "2026-03-01T10:00:00+00:00"),  # a fraction errs early
     ("7d", "2026-02-22"),
+    ("6h", "2026-03-01T04:00:00+00:00"),  # hours before now, for a sync run every few hours
 ])
 def test_time_bounds(text, expected):
     import datetime as dt
 
     from newscli.query.dates import parse_time_bound
 
-    assert parse_time_bound(text, today=dt.date(2026, 3, 1)) == expected
+    now = dt.datetime(2026, 3, 1, 10, 0, 0, 500, tzinfo=dt.UTC)
+    assert parse_time_bound(text, today=dt.date(2026, 3, 1), now=now) == expected
 
 
-@pytest.mark.parametrize("text", ["yesterday", "2026-13-01", "2026-03-01T25:00", "T"])
+@pytest.mark.parametrize("text", ["yesterday", "2026-13-01", "2026-03-01T25:00", "T", "h", "1.5h"])
 def test_bad_time_bounds_say_what_is_taken(text):
     from newscli.errors import QueryError
     from newscli.query.dates import parse_time_bound

@@ -53,7 +53,7 @@ def export_command(
         str | None,
         typer.Option("--updated-since", metavar="WHEN",
                      help="Only articles imported or changed at or after WHEN (UTC): a date or "
-                     "span as --since takes, or a time such as 2026-12-01T09:30:00Z. Keeps a "
+                     "span as --since takes, hours (6h), or a time such as 2026-12-01T09:30:00Z. Keeps a "
                      "copy elsewhere in step."),
     ] = None,
     fmt: Annotated[

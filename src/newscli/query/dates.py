@@ -45,15 +45,23 @@ def _check_calendar(value: str) -> None:
         raise QueryError(f"{value!r} is not a real date") from None
 
 
-def parse_time_bound(text: str, today: dt.date | None = None) -> str:
+_HOURS = re.compile(r"(\d{1,6})\s*h", re.IGNORECASE)
+
+
+def parse_time_bound(text: str, today: dt.date | None = None, now: dt.datetime | None = None) -> str:
     """A moment as `updated_at` holds it (UTC, `2026-12-01T09:30:00+00:00`): any form
-    parse_date_bound takes, or an ISO date and time (`2026-12-01T10:30`, `...Z`, `...+01:00`;
-    without a zone, UTC). Seconds are kept and fractions dropped, so the bound errs early."""
+    parse_date_bound takes, a span of hours (`6h`, for a sync run every few hours), or an ISO
+    date and time (`2026-12-01T10:30`, `...Z`, `...+01:00`; without a zone, UTC). Seconds are
+    kept and fractions dropped, so the bound errs early."""
     value = text.strip()
     wrong = QueryError(f"{text!r} is not a date or time; use 2026-12-01, 2026-12, 2026, "
-                       "2026-12-01T09:30:00Z or a span like 7d, 2w, 3m, 1y")
+                       "2026-12-01T09:30:00Z or a span like 6h, 7d, 2w, 3m, 1y")
     if _ABSOLUTE.match(value) or _RELATIVE.match(value):
         return parse_date_bound(value, today)
+    hours = _HOURS.fullmatch(value)
+    if hours:
+        moment = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(hours=int(hours.group(1)))
+        return moment.astimezone(dt.UTC).replace(microsecond=0).isoformat()
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:

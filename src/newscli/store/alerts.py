@@ -45,7 +45,22 @@ def last_article_id(conn: sqlite3.Connection) -> int:
 
 def matches_after(conn: sqlite3.Connection, after_id: int, match: str | None, filters: Filters,
                   *, upto_id: int | None = None) -> Iterator[dict[str, Any]]:
-    """Articles with an id above after_id (imported since) matching the query, oldest first.
+    """Articles with an id above after_id (imported since) matching the query, oldest first."""
+    columns = ", ".join(f"articles.{name}" for name in ("id", *LIST_FIELDS))
+    condition, params = _after(after_id, match, filters, upto_id)
+    sql = f"SELECT {columns} FROM articles WHERE {condition} ORDER BY articles.id"
+    for row in conn.execute(sql, params):
+        yield row_to_dict(row)
+
+
+def count_after(conn: sqlite3.Connection, after_id: int, match: str | None, filters: Filters) -> int:
+    condition, params = _after(after_id, match, filters, None)
+    return int(conn.execute(f"SELECT count(*) FROM articles WHERE {condition}", params).fetchone()[0])
+
+
+def _after(after_id: int, match: str | None, filters: Filters, upto_id: int | None
+           ) -> tuple[str, list[Any]]:
+    """The WHERE clause of articles above after_id (up to upto_id) matching the query.
 
     The id bound goes into the full-text query too, so the index reads only the new rows.
     """
@@ -59,14 +74,7 @@ def matches_after(conn: sqlite3.Connection, after_id: int, match: str | None, fi
         clauses.append("articles.id IN (SELECT rowid FROM articles_fts "
                        "WHERE articles_fts MATCH ? AND rowid > ?)")
         params.extend((match, after_id))
-    columns = ", ".join(f"articles.{name}" for name in ("id", *LIST_FIELDS))
-    sql = f"SELECT {columns} FROM articles WHERE {' AND '.join(clauses)} ORDER BY articles.id"
-    for row in conn.execute(sql, params):
-        yield row_to_dict(row)
-
-
-def count_after(conn: sqlite3.Connection, after_id: int, match: str | None, filters: Filters) -> int:
-    return sum(1 for _ in matches_after(conn, after_id, match, filters))
+    return " AND ".join(clauses), params
 
 
 def checked(conn: sqlite3.Connection, alert_id: int, upto_id: int) -> None:

@@ -565,3 +565,35 @@ def test_the_time_limit_stops_any_statement_and_is_lifted_after(tmp_path):
     with pytest.raises(QueryTooCostly), store.time_limit(0.05):
         store.conn.execute(endless).fetchone()
     assert store.conn.execute("SELECT 1").fetchone()[0] == 1  # the handler is gone
+
+
+def test_a_search_that_has_begun_its_output_is_never_refused_halfway(tmp_path, monkeypatch):
+    """The limit refuses a search before it shows anything: once the first hit is out, the rest
+    of the output (snippets, the count on stderr) is not cut off with an error."""
+    from conftest import Cli
+    from newscli import search
+
+    folder = tmp_path / "few"
+    folder.mkdir()
+    for number in range(3):
+        (folder / f"a{number}.txt").write_text(f"Harbour story {number}\n\nThe harbour board met.",
+                                               encoding="utf-8")
+    cli = Cli(tmp_path / "few.db")
+    assert cli("import", str(folder), "--quiet").exit_code == 0
+    plain_search = search.search
+
+    def over_time_once_the_first_hit_is_ready(store, *args, **kwargs):
+        store.conn.set_progress_handler(None, 0)  # the ranking answers in time ...
+        for number, hit in enumerate(plain_search(store, *args, **kwargs)):
+            if number == 0:  # ... and the limit runs out as the first hit goes out
+                store.conn.set_progress_handler(lambda: True, 10)
+            else:  # the rest of the output (here: a statement of many steps) is not stopped
+                store.conn.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 "
+                                   "FROM n WHERE i < 1000) SELECT count(*) FROM n").fetchone()
+            yield hit
+
+    monkeypatch.setattr(search, "search", over_time_once_the_first_hit_is_ready)
+    result = cli("search", "harbour", "--format", "slugs")
+    assert result.exit_code == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 3
+    assert result.stderr == "3 matches\n"

@@ -1,6 +1,7 @@
 """`newscli list`, `newscli search` and `newscli show`: the read side of the archive."""
 
 import sys
+from collections.abc import Iterator
 from enum import Enum
 from typing import Annotated, Any
 
@@ -138,7 +139,8 @@ def search_command(
     query = narrowed_query(text, options)
     store = open_store(ctx)
     with store.time_limit(search.TIME_LIMIT_SECONDS):
-        hits: Any = search.search(store, query, sort=sort.value, limit=limit, offset=offset)
+        hits: Any = _unlimited_once_shown(
+            store, search.search(store, query, sort=sort.value, limit=limit, offset=offset))
         if ARTICLES.chosen(fmt) is OutputFormat.table:
             hits = search_cells(hits, offset)
         shown = emit(hits, fmt, ARTICLES, (*LIST_FIELDS, "score", "snippet"),
@@ -148,6 +150,15 @@ def search_command(
     _report_hits(store, query, options, text, shown, offset, total)
     if total == 0:
         raise typer.Exit(1)
+
+
+def _unlimited_once_shown(store: Any, hits: Iterator[Any]) -> Iterator[Any]:
+    """The hits, the time limit lifted once the first is ready: the limit refuses a search
+    before it shows anything, never halfway through its output (snippets, the count)."""
+    for number, hit in enumerate(hits):
+        if number == 0:
+            store.lift_time_limit()
+        yield hit
 
 
 def _report_hits(

@@ -143,7 +143,11 @@ class Store:
                 raise
             raise QueryTooCostly(seconds) from None
         finally:
-            self.conn.set_progress_handler(None, 0)
+            self.lift_time_limit()
+
+    def lift_time_limit(self) -> None:
+        """Let the statements from now on run to their end (the limit's block still closes)."""
+        self.conn.set_progress_handler(None, 0)
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -307,6 +307,8 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
         "date: UTC gives way to the same instant in the page's zone":
             patch(dates, "_same_instant", lambda a, b: False),
         "date: published after modified skipped": patch(dates, "_later", lambda a, b: False),
+        "date: printed as the publication date when the metadata states none":
+            patch(collect, "read_printed_dates", lambda tree: []),
     }
 
 

@@ -464,6 +464,27 @@ def test_publication_date_keeps_what_the_page_states(head, printed, expected):
     assert article.published == expected
 
 
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        # no date in the metadata but a modification time: the date printed as the creation date
+        ('<span class="byline__created-date">07 Dezember, 2022</span>', "2022-12-07"),
+        ('<div class="entry-date">12.11.2021</div>', "2021-11-12"),  # day first, as printed
+        # a date printed as the last update is no publication date: htmldate's guess stays
+        ('<div class="published-date">Updated May 06, 2019</div>', "2022-12-16"),
+        ('<nav><span class="post-date">3 March 2020</span></nav>', "2022-12-16"),  # the menu's
+    ],
+)
+def test_a_page_without_a_stated_date_takes_the_one_printed_as_its_publication(printed, expected):
+    article = page(
+        "printed.html",
+        '<html><head><title>Harbour plant opens</title>'
+        '<meta property="og:updated_time" content="2022-12-16T17:30:38+0100"></head><body><article>'
+        f"<h1>Harbour plant opens</h1>{printed}{PARAGRAPHS}</article></body></html>",
+    )
+    assert article.published[:10] == expected
+
+
 def test_a_person_the_page_declares_is_kept_though_the_site_bears_their_name():
     head = (
         '<meta property="og:site_name" content="Aila Brandt">'

@@ -65,6 +65,7 @@ class PageFacts:
     image: str | None = None
     tree: Any = field(default=None, repr=False, compare=False)  # the page, for the bylines
     _bylines: list[str] | None = field(default=None, repr=False, compare=False)
+    _printed_dates: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def description(self) -> str | None:
@@ -77,6 +78,14 @@ class PageFacts:
         if self._bylines is None:
             self._bylines = read_bylines(self.tree) if self.tree is not None else []
         return self._bylines
+
+    @property
+    def printed_dates(self) -> list[str]:
+        """Dates printed in elements the markup marks as the publication date (`byline__created-date`,
+        `published-date`): read when first asked for, only for a page whose metadata states none."""
+        if self._printed_dates is None:
+            self._printed_dates = read_printed_dates(self.tree) if self.tree is not None else []
+        return self._printed_dates
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,7 @@ META_RULES: dict[str, MetaRule] = {
     **_rules(META_URLS, MetaRule("urls", urls_only=True)),
     "og:image": MetaRule("image", first_only=True),
     "article:modified_time": MetaRule("modified", first_only=True),
+    "og:updated_time": MetaRule("modified", first_only=True),
 }
 
 
@@ -301,3 +311,34 @@ def _read_times(tree: Any, facts: PageFacts) -> None:
         elif any(a.tag in ("article", "main") for a in time.iterancestors()):
             inside.append(value)
     facts.dates.extend(marked + inside[:1])
+
+
+# Class, id or itemprop of an element holding the date the page was published, in lower case.
+_PRINTED_DATE = (
+    "//*[not(self::meta or self::script or self::style or self::body or self::html)]"
+    "[re:test(concat(@class, ' ', @id, ' ', @itemprop), "
+    "'publish|pub-?date|created|posted|post-?date|entry-?date|date-?line', 'i')]"
+)
+# A date labelled as the last change is not the publication date.
+_UPDATED = re.compile(r"updated|modified|aktualisiert|geändert|editiert|actualizad|mis à jour|bijgewerkt",
+                      re.IGNORECASE)
+_PRINTED_DATE_CHARS = 80
+
+
+def read_printed_dates(tree: Any) -> list[str]:
+    """Dates (YYYY-MM-DD) printed in elements marked as the publication date, outside the site's
+    chrome, in page order; any language htmldate reads (`07 Dezember, 2022`, `12.11.2021`)."""
+    import datetime as dt
+
+    from htmldate.extractors import try_date_expr
+
+    found: list[str] = []
+    latest = dt.datetime.now() + dt.timedelta(days=2)
+    for element in tree.xpath(_PRINTED_DATE, namespaces={"re": "http://exslt.org/regular-expressions"})[:20]:
+        text = one_line(element.text_content())
+        if not text or len(text) > _PRINTED_DATE_CHARS or _UPDATED.search(text) or in_chrome(element):
+            continue
+        date = try_date_expr(text, "%Y-%m-%d", False, dt.datetime(1990, 1, 1), latest)
+        if date and date not in found:
+            found.append(date)
+    return found

@@ -298,6 +298,14 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
             patch(html, "_meta_author_groups", one_tag_one_source),
         "author: a Person named like the site only as a last resort":
             patch(html, "_authors", site_named_person_first),
+        "author: bylines read from the text only when shaped like a name":
+            patch(authors, "name_shaped", lambda name: True),
+        "author: microdata itemprop=author printed on the page":
+            patch(collect, "_read_item_authors", lambda tree, facts: None),
+        "author: co-authors in brackets (avec, with, mit)": patch(authors, "_WITH", re.compile(r"(?!)")),
+        "author: a bracketed link in a byline removed": patch(authors, "_LINK", re.compile(r"(?!)")),
+        "author: a first name completed by the site's name (a personal site)":
+            patch(authors, "_completion_forms", lambda names: []),
         "text: the printed standfirst": patch(html, "printed_standfirst", lambda tree, d, b: None),
         "text: credit lines and bracketed promotions dropped":
             patch(html, "drop_credits_and_promotions", lambda b, links: b),

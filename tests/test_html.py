@@ -19,6 +19,8 @@ from newscli.parsing.pagemeta import (
     choose_date,
     choose_title,
     clean_authors,
+    name_shaped,
+    printed_names,
     read_page_facts,
     site_keys,
     strip_site_name,
@@ -294,10 +296,62 @@ def test_choose_title(head, expected):
         (["April Ryan"], ["April Ryan"]),  # a first name that is a month stays
         (["Username"], []),
         (["肖春芳"], ["肖春芳"]),
+        # co-authors in brackets are co-authors; a link inside a byline goes, the name stays
+        (["Martin Untersinger (avec Damien Leloup et Morgane Tual)"],
+         ["Martin Untersinger", "Damien Leloup", "Morgane Tual"]),
+        (["Aila Brandt (with Ida Berg and Tomas Reyne)"], ["Aila Brandt", "Ida Berg", "Tomas Reyne"]),
+        (["Bradley M. Kuhn (http://ebb.org/bkuhn/)"], ["Bradley M. Kuhn"]),
     ],
 )
 def test_clean_authors(values, expected):
     assert clean_authors(values, sites={"coastalherald"}) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("Jane Doe", ["Jane Doe"]),
+        ("Authority control", []),  # a navigation box's heading, not a name
+        ("Last Updated", []),
+        ("Follow Author", []),
+        ("Share this", []),
+        ("By Tomas Reyne and Aila Brandt", ["Tomas Reyne", "Aila Brandt"]),
+        ("焦鹏", ["焦鹏"]),  # no capitals in the script
+        ("R. R.", ["R. R."]),
+        ("Ludwig van Beethoven", ["Ludwig van Beethoven"]),
+        ("jancak", ["jancak"]),  # one word: a handle
+        ("the editorial team", []),
+    ],
+)
+def test_bylines_read_from_the_text_are_kept_only_when_shaped_like_a_name(value, expected):
+    assert printed_names([value]) == expected
+
+
+@given(st.text(max_size=200))
+def test_printed_names_are_always_shaped_like_names(value):
+    names = printed_names([value])
+    assert all(name_shaped(n) and 1 <= len(n.split()) <= 5 for n in names)
+
+
+def test_a_first_name_is_completed_by_the_personal_site_named_after_its_author():
+    sites = site_keys(["Dr. Alexander Klier"])
+    assert choose_authors([["Alexander"]], sites=sites, completions=["Dr. Alexander Klier"]) == [
+        "Alexander Klier"
+    ]
+    assert choose_authors([["Alexander"]], sites=sites) == ["Alexander"]
+
+
+def test_microdata_author_printed_on_the_page_comes_before_trafilaturas_byline():
+    article = page(
+        "microdata.html",
+        '<html><head><title>Harbour plant opens</title></head><body><article>'
+        '<h1>Harbour plant opens</h1><p class="signature">Par <span itemprop="author">'
+        '<a href="/journaliste/martin-untersinger/">Martin Untersinger</a> '
+        "(avec Damien Leloup et Morgane Tual)</span></p>"
+        f"{PARAGRAPHS}</article><footer><span itemprop='author'>Site Team</span></footer>"
+        "</body></html>",
+    )
+    assert article.author == "Martin Untersinger, Damien Leloup, Morgane Tual"
 
 
 def test_choose_authors_prefers_earlier_sources_and_completes_first_names():

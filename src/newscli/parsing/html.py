@@ -21,6 +21,7 @@ from newscli.parsing.pagemeta import (
     choose_date,
     choose_title,
     drop_credits_and_promotions,
+    printed_names,
     printed_standfirst,
     read_page_facts,
     site_keys,
@@ -262,15 +263,18 @@ def _authors(facts: PageFacts, found: Any, tree: Any, title: str) -> list[str]:
     """
     sites = site_keys(facts.site_names)
     rejected = [title, *facts.sections, *(found.categories or [])]
-    sources = [facts.person_authors, *_meta_author_groups(facts), (found.author or "").split(";")]
+    # What is read from the page's text must look like a name; what its metadata declares need not.
+    sources = [facts.person_authors, *_meta_author_groups(facts), printed_names(facts.item_authors),
+               printed_names((found.author or "").split(";"))]
+    completions = facts.site_names
     for allowed in (sites, sites - site_keys(facts.person_authors)):
-        names = choose_authors(sources, sites=allowed, rejected=rejected)
+        names = choose_authors(sources, sites=allowed, rejected=rejected, completions=completions)
         if names and all(" " in n for n in names):
             return names
         # Nothing found, or a first name alone: the page's author links and "By" lines may give
         # it, or complete it (read only now: they cost more than the rest of the metadata).
-        fallback = [*sources, facts.bylines, facts.org_authors]
-        names = choose_authors(fallback, sites=allowed, rejected=rejected)
+        fallback = [*sources, printed_names(facts.bylines), facts.org_authors]
+        names = choose_authors(fallback, sites=allowed, rejected=rejected, completions=completions)
         if names:
             return names
     return []

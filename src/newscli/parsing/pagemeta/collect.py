@@ -54,6 +54,7 @@ class PageFacts:
     meta_authors: list[str] = field(default_factory=list)  # meta tags, one entry per tag
     meta_author_keys: list[str] = field(default_factory=list)  # each entry's tag name (`dc.creator`)
     org_authors: list[str] = field(default_factory=list)  # JSON-LD Organization authors
+    item_authors: list[str] = field(default_factory=list)  # microdata itemprop=author elements' text
     dates: list[str] = field(default_factory=list)  # JSON-LD article dates, meta tags, <time>
     page_dates: list[str] = field(default_factory=list)  # JSON-LD WebPage dates: weaker
     modified: str | None = None
@@ -126,6 +127,7 @@ def read_page_facts(tree: Any) -> PageFacts:
     _read_links(tree, facts)
     _read_headings(tree, facts)
     _read_times(tree, facts)
+    _read_item_authors(tree, facts)
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
     if lang:
         facts.languages.insert(0, lang)
@@ -291,6 +293,26 @@ def _read_headings(tree: Any, facts: PageFacts) -> None:
         text = _heading_text(element)
         if text and len(text) <= 400:
             facts.headings.append(text)
+
+
+_ITEM_AUTHORS = (
+    "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]"
+    "[not(self::meta or self::link)]"
+)
+_ITEM_AUTHOR_CHARS = 120
+
+
+def _read_item_authors(tree: Any, facts: PageFacts) -> None:
+    """Microdata authors printed on the page: an `itemprop=author` element's `itemprop=name`
+    (text or content), else its own text when short; outside the site's chrome."""
+    for element in tree.xpath(_ITEM_AUTHORS)[:10]:
+        if in_chrome(element):
+            continue
+        named = element.xpath(".//*[@itemprop='name']")
+        values = [n.get("content") or n.text_content() for n in named] or [element.text_content()]
+        facts.item_authors.extend(
+            v for v in map(one_line, values) if v and len(v) <= _ITEM_AUTHOR_CHARS
+        )
 
 
 def _heading_text(element: Any) -> str:

@@ -284,6 +284,8 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
     return {
         "title: page's own choice (off = trafilatura's title)": patch(html, "choose_title", lambda f: None),
         "title: <title> segment guess": patch(titles, "_guess_title_segment", lambda t: t),
+        "title: a <title> cut before ` – Site` of up to three words":
+            patch(titles, "_head_before_dash", lambda t: t),
         "title: site name stripped": patch(titles, "strip_site_name", lambda t, s: t),
         "title: visible headline the metadata confirms": patch(titles, "_agreement", lambda h, c: None),
         "title: a heading inside the claim only at its start or after a shorter kicker":
@@ -302,7 +304,7 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
             patch(authors, "name_shaped", lambda name: True),
         "author: microdata itemprop=author printed on the page":
             patch(collect, "_read_item_authors", lambda tree, facts: None),
-        "author: co-authors in brackets (avec, with, mit)": patch(authors, "_WITH", re.compile(r"(?!)")),
+        "author: co-authors in brackets (avec, with, mit)": patch(authors, "_WITH", re.compile(r"(?!)()")),
         "author: a bracketed link in a byline removed": patch(authors, "_LINK", re.compile(r"(?!)")),
         "author: a first name completed by the site's name (a personal site)":
             patch(authors, "_completion_forms", lambda names: []),

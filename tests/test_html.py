@@ -80,6 +80,22 @@ def test_news_page_body_keeps_paragraphs_and_subheadings_and_drops_the_rest():
         assert chrome not in body
 
 
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Harbour festival draws record crowds – Bay Radio", "Harbour festival draws record crowds"),
+        ("Harbour festival draws record crowds — Bay Radio Blog",
+         "Harbour festival draws record crowds"),
+        ("Ferries – what the new timetable means for you", "Ferries – what the new timetable means for you"),
+        ("Pier – Bay Radio", "Pier – Bay Radio"),  # the head must be the longer part
+    ],
+)
+def test_a_title_ending_in_a_dash_and_a_short_site_name_loses_it(title, expected):
+    html = (f"<html><head><title>{title}</title></head><body><article>{PARAGRAPHS}"
+            "</article></body></html>")
+    assert page("dash.html", html).title == expected
+
+
 def test_page_with_only_a_title_and_paragraphs():
     a = page("festival.htm", (PAGES / "title-only.html").read_bytes())
     assert a.title == "Harbour festival draws record crowds"  # the `| Bay Radio News` segment goes
@@ -321,6 +337,7 @@ def test_clean_authors(values, expected):
         ("Ludwig van Beethoven", ["Ludwig van Beethoven"]),
         ("jancak", ["jancak"]),  # one word: a handle
         ("the editorial team", []),
+        ("Martin Untersinger (avec Damien", []),  # a bracket does not hide a lower-case word
     ],
 )
 def test_bylines_read_from_the_text_are_kept_only_when_shaped_like_a_name(value, expected):
@@ -427,6 +444,19 @@ def test_bylines_from_author_links_and_by_lines_not_comments():
         "</body></html>"
     )
     assert facts.bylines == ["Tomas Reyne", "Aila Brandt"]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Von R. R. am 07.08.2013 in Allgemein", ["R. R."]),
+        ("Posted by Aila Brandt on March 3, 2024", ["Aila Brandt"]),
+        ("By Aila Brandt on the harbour", []),  # no date after `on`: not a byline's end
+    ],
+)
+def test_a_by_line_may_end_with_when_it_was_written(line, expected):
+    facts = facts_of(f"<html><body><article>{PARAGRAPHS}<p class='meta'>{line}</p></article></body></html>")
+    assert facts.bylines == expected
 
 
 # --- properties ---------------------------------------------------------------------------------

@@ -19,9 +19,11 @@ _AUTHOR_PAGE = re.compile(
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽА-Я"
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "dos", "bin"})
 # "By Jane Doe", "Eine Kolumne von Nils Pickert": a first and a last name at the end of a short line.
+# "Von R. R. am 07.08.2013", "By Jane Doe on March 3": the name may be followed by when.
 _BYLINE = re.compile(
     rf"(?:^|\s)(?i:by|von|por|par|door|af|av)\s+(?P<name>[{_UPPER}][\w'.-]*"
-    rf"(?:\s+(?:[{_UPPER}][\w'.-]*|{'|'.join(sorted(_PARTICLES))})){{1,3}})$"
+    rf"(?:\s+(?:[{_UPPER}][\w'.-]*|{'|'.join(sorted(_PARTICLES))})){{1,3}})"
+    r"(?:\s+(?i:on|am|le|el|em|il|op)\s+.*\d.*)?$"
 )
 # "By", "Von", "Por"... before a byline; the short ones only before two words ("Von Trier" stays).
 _BY = re.compile(
@@ -136,9 +138,10 @@ def name_shaped(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 5 or any(w.casefold().strip(".:,") in _LABEL_WORDS for w in words):
         return False
+    letters = [w.strip("()[]{}\"'“”‘’,;:") for w in words]
     return len(words) == 1 or all(
-        w[0].isupper() or w in _PARTICLES or not w[0].isalpha() or w[0].lower() == w[0].upper()
-        for w in words
+        not w or w[0].isupper() or w in _PARTICLES or not w[0].isalpha() or w[0].lower() == w[0].upper()
+        for w in letters
     )
 
 

@@ -306,6 +306,8 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
             patch(collect, "_read_item_authors", lambda tree, facts: None),
         "author: co-authors in brackets (avec, with, mit)": patch(authors, "_WITH", re.compile(r"(?!)()")),
         "author: a bracketed link in a byline removed": patch(authors, "_LINK", re.compile(r"(?!)")),
+        "author: a `By NAME on DATE` line read":
+            patch(authors, "_BYLINE", re.compile(authors._BYLINE.pattern.replace(authors.BYLINE_WHEN, ""))),
         "author: a first name completed by the site's name (a personal site)":
             patch(authors, "_completion_forms", lambda names: []),
         "text: the printed standfirst": patch(html, "printed_standfirst", lambda tree, d, b: None),

@@ -20,10 +20,10 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽА-Я"
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "dos", "bin"})
 # "By Jane Doe", "Eine Kolumne von Nils Pickert": a first and a last name at the end of a short line.
 # "Von R. R. am 07.08.2013", "By Jane Doe on March 3": the name may be followed by when.
+BYLINE_WHEN = r"(?:\s+(?i:on|am|le|el|em|il|op)\s+.*\d.*)?"
 _BYLINE = re.compile(
     rf"(?:^|\s)(?i:by|von|por|par|door|af|av)\s+(?P<name>[{_UPPER}][\w'.-]*"
-    rf"(?:\s+(?:[{_UPPER}][\w'.-]*|{'|'.join(sorted(_PARTICLES))})){{1,3}})"
-    r"(?:\s+(?i:on|am|le|el|em|il|op)\s+.*\d.*)?$"
+    rf"(?:\s+(?:[{_UPPER}][\w'.-]*|{'|'.join(sorted(_PARTICLES))})){{1,3}}){BYLINE_WHEN}$"
 )
 # "By", "Von", "Por"... before a byline; the short ones only before two words ("Von Trier" stays).
 _BY = re.compile(

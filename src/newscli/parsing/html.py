@@ -1,6 +1,7 @@
 """Saved web pages (`.html`, `.htm`): the article's text by trafilatura, its metadata by what the page
 states about itself (parsing/pagemeta/), trafilatura's findings as the fallback (trafilatura finds
-the date with htmldate; newscli does not call htmldate itself).
+the date with htmldate; newscli uses htmldate itself only to read a date printed where the markup
+marks the publication date, on a page whose metadata states none).
 
 trafilatura and lxml are imported only when an HTML file is met: start-up stays light.
 """

@@ -308,6 +308,8 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
         "author: a bracketed link in a byline removed": patch(authors, "_LINK", re.compile(r"(?!)")),
         "author: a `By NAME on DATE` line read":
             patch(authors, "_BYLINE", re.compile(authors._BYLINE.pattern.replace(authors.BYLINE_WHEN, ""))),
+        "author: a site name declared as a URL is the site's host":
+            patch(html, "_url_site_labels", lambda names: []),
         "author: a first name completed by the site's name (a personal site)":
             patch(authors, "_completion_forms", lambda names: []),
         "text: the printed standfirst": patch(html, "printed_standfirst", lambda tree, d, b: None),

@@ -358,6 +358,18 @@ def test_a_first_name_is_completed_by_the_personal_site_named_after_its_author()
     assert choose_authors([["Alexander"]], sites=sites) == ["Alexander"]
 
 
+def test_a_site_declared_by_its_url_is_not_the_author():
+    article = page(
+        "site-url.html",
+        '<html><head><title>Harbour plant opens</title>'
+        '<meta property="og:site_name" content="https://www.coastalherald.example">'
+        '<meta name="author" content="COASTALHERALD - Verein der Freunde des Hafens von Harbourton e.V.">'
+        "</head><body><article>"
+        f"<h1>Harbour plant opens</h1>{PARAGRAPHS}</article></body></html>",
+    )
+    assert article.author is None
+
+
 def test_microdata_author_printed_on_the_page_comes_before_trafilaturas_byline():
     article = page(
         "microdata.html",

@@ -22,12 +22,14 @@ from newscli.parsing.pagemeta import (
     choose_date,
     choose_title,
     drop_credits_and_promotions,
+    hostname,
     printed_names,
     printed_standfirst,
     read_page_facts,
     site_keys,
     title_key,
 )
+from newscli.parsing.pagemeta.strings import is_url
 from newscli.parsing.text import clean_body, find_dateline
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
@@ -262,7 +264,7 @@ def _authors(facts: PageFacts, found: Any, tree: Any, title: str) -> list[str]:
     trafilatura's byline comes before newscli's printed-byline search: the other order, written on
     htmlpages, did no better there and worse on the readability set (benchmarks/HTML_EVAL.md).
     """
-    sites = site_keys(facts.site_names)
+    sites = site_keys(facts.site_names) | site_keys(_url_site_labels(facts.site_names))
     rejected = [title, *facts.sections, *(found.categories or [])]
     # What is read from the page's text must look like a name; what its metadata declares need not.
     sources = [facts.person_authors, *_meta_author_groups(facts), printed_names(facts.item_authors),
@@ -279,6 +281,13 @@ def _authors(facts: PageFacts, found: Any, tree: Any, title: str) -> list[str]:
         if names:
             return names
     return []
+
+
+def _url_site_labels(names: list[str]) -> list[str]:
+    """A site name the page declares as a URL (`og:site_name` `https://www.ditib.de`) names the
+    site by its host: `ditib.de` and `ditib`."""
+    hosts = [h for h in (hostname(n) for n in names if is_url(n)) if h]
+    return [part for host in hosts for part in (host, host.rsplit(".", 2)[-2] if "." in host else host)]
 
 
 def _meta_author_groups(facts: PageFacts) -> list[list[str]]:

@@ -284,6 +284,8 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
     return {
         "title: page's own choice (off = trafilatura's title)": patch(html, "choose_title", lambda f: None),
         "title: <title> segment guess": patch(titles, "_guess_title_segment", lambda t: t),
+        "title: a <title> cut before ` – Site` of up to three words":
+            patch(titles, "_head_before_dash", lambda t: t),
         "title: site name stripped": patch(titles, "strip_site_name", lambda t, s: t),
         "title: visible headline the metadata confirms": patch(titles, "_agreement", lambda h, c: None),
         "title: a heading inside the claim only at its start or after a shorter kicker":
@@ -298,6 +300,18 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
             patch(html, "_meta_author_groups", one_tag_one_source),
         "author: a Person named like the site only as a last resort":
             patch(html, "_authors", site_named_person_first),
+        "author: bylines read from the text only when shaped like a name":
+            patch(authors, "name_shaped", lambda name: True),
+        "author: microdata itemprop=author printed on the page":
+            patch(collect, "_read_item_authors", lambda tree, facts: None),
+        "author: co-authors in brackets (avec, with, mit)": patch(authors, "_WITH", re.compile(r"(?!)()")),
+        "author: a bracketed link in a byline removed": patch(authors, "_LINK", re.compile(r"(?!)")),
+        "author: a `By NAME on DATE` line read":
+            patch(authors, "_BYLINE", re.compile(authors._BYLINE.pattern.replace(authors.BYLINE_WHEN, ""))),
+        "author: a site name declared as a URL is the site's host":
+            patch(html, "_url_site_labels", lambda names: []),
+        "author: a first name completed by the site's name (a personal site)":
+            patch(authors, "_completion_forms", lambda names: []),
         "text: the printed standfirst": patch(html, "printed_standfirst", lambda tree, d, b: None),
         "text: credit lines and bracketed promotions dropped":
             patch(html, "drop_credits_and_promotions", lambda b, links: b),
@@ -307,6 +321,8 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
         "date: UTC gives way to the same instant in the page's zone":
             patch(dates, "_same_instant", lambda a, b: False),
         "date: published after modified skipped": patch(dates, "_later", lambda a, b: False),
+        "date: printed as the publication date when the metadata states none":
+            patch(collect, "read_printed_dates", lambda tree: []),
     }
 
 

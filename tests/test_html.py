@@ -19,6 +19,8 @@ from newscli.parsing.pagemeta import (
     choose_date,
     choose_title,
     clean_authors,
+    name_shaped,
+    printed_names,
     read_page_facts,
     site_keys,
     strip_site_name,
@@ -76,6 +78,22 @@ def test_news_page_body_keeps_paragraphs_and_subheadings_and_drops_the_rest():
     assert "Marrow Point’s" in body and "£300,000" in body and "“We read about it" in body
     for chrome in ("Most read", "Leave a comment", "All rights reserved", "Seaside Sam", "Home"):
         assert chrome not in body
+
+
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Harbour festival draws record crowds – Bay Radio", "Harbour festival draws record crowds"),
+        ("Harbour festival draws record crowds — Bay Radio Blog",
+         "Harbour festival draws record crowds"),
+        ("Ferries – what the new timetable means for you", "Ferries – what the new timetable means for you"),
+        ("Pier – Bay Radio", "Pier – Bay Radio"),  # the head must be the longer part
+    ],
+)
+def test_a_title_ending_in_a_dash_and_a_short_site_name_loses_it(title, expected):
+    html = (f"<html><head><title>{title}</title></head><body><article>{PARAGRAPHS}"
+            "</article></body></html>")
+    assert page("dash.html", html).title == expected
 
 
 def test_page_with_only_a_title_and_paragraphs():
@@ -294,10 +312,75 @@ def test_choose_title(head, expected):
         (["April Ryan"], ["April Ryan"]),  # a first name that is a month stays
         (["Username"], []),
         (["肖春芳"], ["肖春芳"]),
+        # co-authors in brackets are co-authors; a link inside a byline goes, the name stays
+        (["Martin Untersinger (avec Damien Leloup et Morgane Tual)"],
+         ["Martin Untersinger", "Damien Leloup", "Morgane Tual"]),
+        (["Aila Brandt (with Ida Berg and Tomas Reyne)"], ["Aila Brandt", "Ida Berg", "Tomas Reyne"]),
+        (["Bradley M. Kuhn (http://ebb.org/bkuhn/)"], ["Bradley M. Kuhn"]),
     ],
 )
 def test_clean_authors(values, expected):
     assert clean_authors(values, sites={"coastalherald"}) == expected
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("Jane Doe", ["Jane Doe"]),
+        ("Authority control", []),  # a navigation box's heading, not a name
+        ("Last Updated", []),
+        ("Follow Author", []),
+        ("Share this", []),
+        ("By Tomas Reyne and Aila Brandt", ["Tomas Reyne", "Aila Brandt"]),
+        ("焦鹏", ["焦鹏"]),  # no capitals in the script
+        ("R. R.", ["R. R."]),
+        ("Ludwig van Beethoven", ["Ludwig van Beethoven"]),
+        ("jancak", ["jancak"]),  # one word: a handle
+        ("the editorial team", []),
+        ("Martin Untersinger (avec Damien", []),  # a bracket does not hide a lower-case word
+    ],
+)
+def test_bylines_read_from_the_text_are_kept_only_when_shaped_like_a_name(value, expected):
+    assert printed_names([value]) == expected
+
+
+@given(st.text(max_size=200))
+def test_printed_names_are_always_shaped_like_names(value):
+    names = printed_names([value])
+    assert all(name_shaped(n) and 1 <= len(n.split()) <= 5 for n in names)
+
+
+def test_a_first_name_is_completed_by_the_personal_site_named_after_its_author():
+    sites = site_keys(["Dr. Alexander Klier"])
+    assert choose_authors([["Alexander"]], sites=sites, completions=["Dr. Alexander Klier"]) == [
+        "Alexander Klier"
+    ]
+    assert choose_authors([["Alexander"]], sites=sites) == ["Alexander"]
+
+
+def test_a_site_declared_by_its_url_is_not_the_author():
+    article = page(
+        "site-url.html",
+        '<html><head><title>Harbour plant opens</title>'
+        '<meta property="og:site_name" content="https://www.coastalherald.example">'
+        '<meta name="author" content="COASTALHERALD - Verein der Freunde des Hafens von Harbourton e.V.">'
+        "</head><body><article>"
+        f"<h1>Harbour plant opens</h1>{PARAGRAPHS}</article></body></html>",
+    )
+    assert article.author is None
+
+
+def test_microdata_author_printed_on_the_page_comes_before_trafilaturas_byline():
+    article = page(
+        "microdata.html",
+        '<html><head><title>Harbour plant opens</title></head><body><article>'
+        '<h1>Harbour plant opens</h1><p class="signature">Par <span itemprop="author">'
+        '<a href="/journaliste/martin-untersinger/">Martin Untersinger</a> '
+        "(avec Damien Leloup et Morgane Tual)</span></p>"
+        f"{PARAGRAPHS}</article><footer><span itemprop='author'>Site Team</span></footer>"
+        "</body></html>",
+    )
+    assert article.author == "Martin Untersinger, Damien Leloup, Morgane Tual"
 
 
 def test_choose_authors_prefers_earlier_sources_and_completes_first_names():
@@ -373,6 +456,19 @@ def test_bylines_from_author_links_and_by_lines_not_comments():
         "</body></html>"
     )
     assert facts.bylines == ["Tomas Reyne", "Aila Brandt"]
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("Von R. R. am 07.08.2013 in Allgemein", ["R. R."]),
+        ("Posted by Aila Brandt on March 3, 2024", ["Aila Brandt"]),
+        ("By Aila Brandt on the harbour", []),  # no date after `on`: not a byline's end
+    ],
+)
+def test_a_by_line_may_end_with_when_it_was_written(line, expected):
+    facts = facts_of(f"<html><body><article>{PARAGRAPHS}<p class='meta'>{line}</p></article></body></html>")
+    assert facts.bylines == expected
 
 
 # --- properties ---------------------------------------------------------------------------------
@@ -462,6 +558,27 @@ def test_publication_date_keeps_what_the_page_states(head, printed, expected):
         "<footer>© 2017 Coastal Herald</footer></body></html>",
     )
     assert article.published == expected
+
+
+@pytest.mark.parametrize(
+    "printed, expected",
+    [
+        # no date in the metadata but a modification time: the date printed as the creation date
+        ('<span class="byline__created-date">07 Dezember, 2022</span>', "2022-12-07"),
+        ('<div class="entry-date">12.11.2021</div>', "2021-11-12"),  # day first, as printed
+        # a date printed as the last update is no publication date: htmldate's guess stays
+        ('<div class="published-date">Updated May 06, 2019</div>', "2022-12-16"),
+        ('<nav><span class="post-date">3 March 2020</span></nav>', "2022-12-16"),  # the menu's
+    ],
+)
+def test_a_page_without_a_stated_date_takes_the_one_printed_as_its_publication(printed, expected):
+    article = page(
+        "printed.html",
+        '<html><head><title>Harbour plant opens</title>'
+        '<meta property="og:updated_time" content="2022-12-16T17:30:38+0100"></head><body><article>'
+        f"<h1>Harbour plant opens</h1>{printed}{PARAGRAPHS}</article></body></html>",
+    )
+    assert article.published[:10] == expected
 
 
 def test_a_person_the_page_declares_is_kept_though_the_site_bears_their_name():

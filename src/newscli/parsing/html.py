@@ -1,6 +1,7 @@
 """Saved web pages (`.html`, `.htm`): the article's text by trafilatura, its metadata by what the page
 states about itself (parsing/pagemeta/), trafilatura's findings as the fallback (trafilatura finds
-the date with htmldate; newscli does not call htmldate itself).
+the date with htmldate; newscli uses htmldate itself only to read a date printed where the markup
+marks the publication date, on a page whose metadata states none).
 
 trafilatura and lxml are imported only when an HTML file is met: start-up stays light.
 """
@@ -21,11 +22,14 @@ from newscli.parsing.pagemeta import (
     choose_date,
     choose_title,
     drop_credits_and_promotions,
+    hostname,
+    printed_names,
     printed_standfirst,
     read_page_facts,
     site_keys,
     title_key,
 )
+from newscli.parsing.pagemeta.strings import is_url
 from newscli.parsing.text import clean_body, find_dateline
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml", ".shtml"})
@@ -260,20 +264,30 @@ def _authors(facts: PageFacts, found: Any, tree: Any, title: str) -> list[str]:
     trafilatura's byline comes before newscli's printed-byline search: the other order, written on
     htmlpages, did no better there and worse on the readability set (benchmarks/HTML_EVAL.md).
     """
-    sites = site_keys(facts.site_names)
+    sites = site_keys(facts.site_names) | site_keys(_url_site_labels(facts.site_names))
     rejected = [title, *facts.sections, *(found.categories or [])]
-    sources = [facts.person_authors, *_meta_author_groups(facts), (found.author or "").split(";")]
+    # What is read from the page's text must look like a name; what its metadata declares need not.
+    sources = [facts.person_authors, *_meta_author_groups(facts), printed_names(facts.item_authors),
+               printed_names((found.author or "").split(";"))]
+    completions = facts.site_names
     for allowed in (sites, sites - site_keys(facts.person_authors)):
-        names = choose_authors(sources, sites=allowed, rejected=rejected)
+        names = choose_authors(sources, sites=allowed, rejected=rejected, completions=completions)
         if names and all(" " in n for n in names):
             return names
         # Nothing found, or a first name alone: the page's author links and "By" lines may give
         # it, or complete it (read only now: they cost more than the rest of the metadata).
-        fallback = [*sources, facts.bylines, facts.org_authors]
-        names = choose_authors(fallback, sites=allowed, rejected=rejected)
+        fallback = [*sources, printed_names(facts.bylines), facts.org_authors]
+        names = choose_authors(fallback, sites=allowed, rejected=rejected, completions=completions)
         if names:
             return names
     return []
+
+
+def _url_site_labels(names: list[str]) -> list[str]:
+    """A site name the page declares as a URL (`og:site_name` `https://www.ditib.de`) names the
+    site by its host: `ditib.de` and `ditib`."""
+    hosts = [h for h in (hostname(n) for n in names if is_url(n)) if h]
+    return [part for host in hosts for part in (host, host.rsplit(".", 2)[-2] if "." in host else host)]
 
 
 def _meta_author_groups(facts: PageFacts) -> list[list[str]]:

@@ -11,7 +11,14 @@
 Pure functions of an lxml tree and of strings: no I/O, no trafilatura. parsing/html.py feeds them.
 """
 
-from newscli.parsing.pagemeta.authors import MAX_AUTHORS, choose_authors, clean_authors, split_names
+from newscli.parsing.pagemeta.authors import (
+    MAX_AUTHORS,
+    choose_authors,
+    clean_authors,
+    name_shaped,
+    printed_names,
+    split_names,
+)
 from newscli.parsing.pagemeta.body import drop_credits_and_promotions, printed_standfirst
 from newscli.parsing.pagemeta.collect import META_RULES, PageFacts, read_page_facts
 from newscli.parsing.pagemeta.dates import choose_date
@@ -21,6 +28,7 @@ from newscli.parsing.pagemeta.titles import choose_title, meta_titles, strip_sit
 __all__ = [
     "MAX_AUTHORS", "META_RULES", "PageFacts", "choose_authors", "choose_date", "choose_title",
     "drop_credits_and_promotions",
-    "clean_authors", "hostname", "meta_titles", "printed_standfirst", "read_page_facts", "site_keys",
+    "clean_authors", "hostname", "meta_titles", "name_shaped", "printed_names", "printed_standfirst",
+    "read_page_facts", "site_keys",
     "split_names", "strip_site_name", "title_key",
 ]

@@ -19,9 +19,11 @@ _AUTHOR_PAGE = re.compile(
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-ŽА-Я"
 _PARTICLES = frozenset({"van", "von", "de", "der", "den", "da", "di", "du", "le", "la", "del", "dos", "bin"})
 # "By Jane Doe", "Eine Kolumne von Nils Pickert": a first and a last name at the end of a short line.
+# "Von R. R. am 07.08.2013", "By Jane Doe on March 3": the name may be followed by when.
+BYLINE_WHEN = r"(?:\s+(?i:on|am|le|el|em|il|op)\s+.*\d.*)?"
 _BYLINE = re.compile(
     rf"(?:^|\s)(?i:by|von|por|par|door|af|av)\s+(?P<name>[{_UPPER}][\w'.-]*"
-    rf"(?:\s+(?:[{_UPPER}][\w'.-]*|{'|'.join(sorted(_PARTICLES))})){{1,3}})$"
+    rf"(?:\s+(?:[{_UPPER}][\w'.-]*|{'|'.join(sorted(_PARTICLES))})){{1,3}}){BYLINE_WHEN}$"
 )
 # "By", "Von", "Por"... before a byline; the short ones only before two words ("Von Trier" stays).
 _BY = re.compile(
@@ -41,6 +43,7 @@ _ROLE = re.compile(
 )
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _HANDLE = re.compile(r"\(?@\w{1,30}\)?")
+_LINK = re.compile(r"\((?:https?://|www\.)[^\s()]+\)")  # "Bradley M. Kuhn (http://ebb.org/bkuhn/)"
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december"
     "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -49,6 +52,15 @@ _MONTHS = (
 _TRAILING_DATE = re.compile(rf"\s+(?:updated|published|posted|on)?\s*(?i:{_MONTHS})\b\.?(?:\s+\d.*)?$")
 _NAME_SPLIT = re.compile(r"\s*(?:;|,|&|\|| / | and | und | y | et | e )\s*", re.IGNORECASE)
 _DOMAIN = re.compile(r"\w\.[a-z]{2,6}\b|\bwww\.")
+# Words of a site's labels and navigation, never of a name: `Last Updated`, `Share this`.
+_LABEL_WORDS = frozenset({
+    "updated", "published", "posted", "modified", "share", "print", "comments", "comment", "follow",
+    "subscribe", "login", "menu", "home", "search", "advertisement", "sponsored", "newsletter",
+    "aktualisiert", "veröffentlicht", "teilen", "actualizado", "publicado", "publié", "partager",
+})
+# "Martin Untersinger (avec Damien Leloup et Morgane Tual)": co-authors in brackets.
+_WITH = re.compile(r"\(\s*(?:avec|with|mit|con|com|met)\s+([^()]*)\)", re.IGNORECASE)
+_HONORIFIC = re.compile(r"^(?:(?:dr|prof|mr|mrs|ms|mag|dipl)\.?\s+)+", re.IGNORECASE)
 _NOT_NAMES = frozenset({
     "name", "admin", "administrator", "author", "autor", "guest", "gast", "anonymous", "unknown",
     "editor", "webmaster", "user", "username", "staff", "null", "none", "undefined", "facebook", "twitter",
@@ -95,15 +107,42 @@ def _name_like(text: str) -> bool:
 
 
 def choose_authors(
-    sources: Iterable[Iterable[str]], *, sites: set[str], rejected: Iterable[str] = ()
+    sources: Iterable[Iterable[str]], *, sites: set[str], rejected: Iterable[str] = (),
+    completions: Iterable[str] = (),
 ) -> list[str]:
-    """Names from the first source that gives any, completed by a fuller form from later sources."""
+    """Names from the first source that gives any, completed by a fuller form from later sources
+    or from `completions` (the site's names: a personal site is named after its author)."""
     banned = {title_key(r) for r in rejected if r}
     pools = [clean_authors(values, sites=sites, banned=banned) for values in sources]
     pools = [names for names in pools if len(names) <= MAX_AUTHORS]
     chosen = next((names for names in pools if names), [])
-    others = [n for names in pools for n in names]
+    others = [n for names in pools for n in names] + _completion_forms(completions)
     return [_fuller_name(name, others) for name in chosen]
+
+
+def _completion_forms(names: Iterable[str]) -> list[str]:
+    """`Dr. Alexander Klier` -> `Alexander Klier`: a site's name as a fuller form of a first name."""
+    return [_HONORIFIC.sub("", one_line(n)) for n in names]
+
+
+def printed_names(values: Iterable[str]) -> list[str]:
+    """The names in bylines read from the page's text (not declared in its metadata), those
+    shaped like a name (see name_shaped): `Authority control`, `Last Updated` are not."""
+    return [name for value in values for name in split_names(value) if name_shaped(name)]
+
+
+def name_shaped(name: str) -> bool:
+    """One to five words, each capitalised, an initial, a particle or in a script without
+    capitals (`Camila Méndez`, `焦鹏`, `R. R.`), none a label's word; one word may be a handle
+    in lower case (`jancak`)."""
+    words = name.split()
+    if not 1 <= len(words) <= 5 or any(w.casefold().strip(".:,") in _LABEL_WORDS for w in words):
+        return False
+    letters = [w.strip("()[]{}\"'“”‘’,;:") for w in words]
+    return len(words) == 1 or all(
+        not w or w[0].isupper() or w in _PARTICLES or not w[0].isalpha() or w[0].lower() == w[0].upper()
+        for w in letters
+    )
 
 
 def _fuller_name(name: str, others: list[str]) -> str:
@@ -135,7 +174,8 @@ def split_names(value: str, sites: frozenset[str] | set[str] = frozenset()) -> l
         return []
     role = _ROLE.search(text)
     text = text[: role.start()] if role else text
-    text = _HANDLE.sub(" ", _EMAIL.sub(" ", text))  # "Jane Doe (@jdoe)", "jane@example.com"
+    text = _WITH.sub(r", \1", text)
+    text = _HANDLE.sub(" ", _EMAIL.sub(" ", _LINK.sub(" ", text)))  # "Jane Doe (@jdoe)", "jane@example.com"
     names = []
     for part in _NAME_SPLIT.split(text):
         part = _BY.sub("", part.strip("'\"“”‘’ ").strip())

@@ -54,6 +54,7 @@ class PageFacts:
     meta_authors: list[str] = field(default_factory=list)  # meta tags, one entry per tag
     meta_author_keys: list[str] = field(default_factory=list)  # each entry's tag name (`dc.creator`)
     org_authors: list[str] = field(default_factory=list)  # JSON-LD Organization authors
+    item_authors: list[str] = field(default_factory=list)  # microdata itemprop=author elements' text
     dates: list[str] = field(default_factory=list)  # JSON-LD article dates, meta tags, <time>
     page_dates: list[str] = field(default_factory=list)  # JSON-LD WebPage dates: weaker
     modified: str | None = None
@@ -65,6 +66,7 @@ class PageFacts:
     image: str | None = None
     tree: Any = field(default=None, repr=False, compare=False)  # the page, for the bylines
     _bylines: list[str] | None = field(default=None, repr=False, compare=False)
+    _printed_dates: list[str] | None = field(default=None, repr=False, compare=False)
 
     @property
     def description(self) -> str | None:
@@ -77,6 +79,14 @@ class PageFacts:
         if self._bylines is None:
             self._bylines = read_bylines(self.tree) if self.tree is not None else []
         return self._bylines
+
+    @property
+    def printed_dates(self) -> list[str]:
+        """Dates printed in elements the markup marks as the publication date (`byline__created-date`,
+        `published-date`): read when first asked for, only for a page whose metadata states none."""
+        if self._printed_dates is None:
+            self._printed_dates = read_printed_dates(self.tree) if self.tree is not None else []
+        return self._printed_dates
 
 
 @dataclass(frozen=True)
@@ -105,6 +115,7 @@ META_RULES: dict[str, MetaRule] = {
     **_rules(META_URLS, MetaRule("urls", urls_only=True)),
     "og:image": MetaRule("image", first_only=True),
     "article:modified_time": MetaRule("modified", first_only=True),
+    "og:updated_time": MetaRule("modified", first_only=True),
 }
 
 
@@ -116,6 +127,7 @@ def read_page_facts(tree: Any) -> PageFacts:
     _read_links(tree, facts)
     _read_headings(tree, facts)
     _read_times(tree, facts)
+    _read_item_authors(tree, facts)
     lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
     if lang:
         facts.languages.insert(0, lang)
@@ -283,6 +295,26 @@ def _read_headings(tree: Any, facts: PageFacts) -> None:
             facts.headings.append(text)
 
 
+_ITEM_AUTHORS = (
+    "//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' author ')]"
+    "[not(self::meta or self::link)]"
+)
+_ITEM_AUTHOR_CHARS = 120
+
+
+def _read_item_authors(tree: Any, facts: PageFacts) -> None:
+    """Microdata authors printed on the page: an `itemprop=author` element's `itemprop=name`
+    (text or content), else its own text when short; outside the site's chrome."""
+    for element in tree.xpath(_ITEM_AUTHORS)[:10]:
+        if in_chrome(element):
+            continue
+        named = element.xpath(".//*[@itemprop='name']")
+        values = [n.get("content") or n.text_content() for n in named] or [element.text_content()]
+        facts.item_authors.extend(
+            v for v in map(one_line, values) if v and len(v) <= _ITEM_AUTHOR_CHARS
+        )
+
+
 def _heading_text(element: Any) -> str:
     # Sphinx, MkDocs and many blogs end a heading with a permalink anchor drawn as a pilcrow.
     return visible_text(element).rstrip("¶ ")
@@ -301,3 +333,34 @@ def _read_times(tree: Any, facts: PageFacts) -> None:
         elif any(a.tag in ("article", "main") for a in time.iterancestors()):
             inside.append(value)
     facts.dates.extend(marked + inside[:1])
+
+
+# Class, id or itemprop of an element holding the date the page was published, in lower case.
+_PRINTED_DATE = (
+    "//*[not(self::meta or self::script or self::style or self::body or self::html)]"
+    "[re:test(concat(@class, ' ', @id, ' ', @itemprop), "
+    "'publish|pub-?date|created|posted|post-?date|entry-?date|date-?line', 'i')]"
+)
+# A date labelled as the last change is not the publication date.
+_UPDATED = re.compile(r"updated|modified|aktualisiert|geändert|editiert|actualizad|mis à jour|bijgewerkt",
+                      re.IGNORECASE)
+_PRINTED_DATE_CHARS = 80
+
+
+def read_printed_dates(tree: Any) -> list[str]:
+    """Dates (YYYY-MM-DD) printed in elements marked as the publication date, outside the site's
+    chrome, in page order; any language htmldate reads (`07 Dezember, 2022`, `12.11.2021`)."""
+    import datetime as dt
+
+    from htmldate.extractors import try_date_expr
+
+    found: list[str] = []
+    latest = dt.datetime.now() + dt.timedelta(days=2)
+    for element in tree.xpath(_PRINTED_DATE, namespaces={"re": "http://exslt.org/regular-expressions"})[:20]:
+        text = one_line(element.text_content())
+        if not text or len(text) > _PRINTED_DATE_CHARS or _UPDATED.search(text) or in_chrome(element):
+            continue
+        date = try_date_expr(text, "%Y-%m-%d", False, dt.datetime(1990, 1, 1), latest)
+        if date and date not in found:
+            found.append(date)
+    return found

@@ -10,13 +10,16 @@ from newscli.parsing.pagemeta.collect import PageFacts
 
 def choose_date(facts: PageFacts, fallback: str | None) -> str | None:
     """The first readable publication date the page states (JSON-LD, meta tags, <time>), in the
-    page's own time zone when it gives one; else the fallback (trafilatura's finding, which it
-    gets from htmldate)."""
+    page's own time zone when it gives one; else one printed in an element marked as the
+    publication date; else the fallback (trafilatura's finding, which it gets from htmldate)."""
     modified = _date(facts.modified)
     # A "published" time after the "modified" one is the CMS's re-save stamp, not the publication.
     stated = [d for d in map(_date, [*facts.dates, *facts.page_dates]) if d and not _later(d, modified)]
     if not stated:
-        return _date(fallback)
+        # No publication date in the metadata: one printed where the markup marks it comes before
+        # htmldate's guess, which takes `og:updated_time`, a modification, as readily.
+        printed = [d for d in map(_date, facts.printed_dates) if d]
+        return printed[0] if printed else _date(fallback)
     first = stated[0]
     if first.endswith("+00:00"):
         # A UTC time does not say on which day the page's readers saw it: a local time for the

@@ -100,3 +100,45 @@ def test_candidates_are_ranked_again_by_the_vocabulary_they_share(tmp_path):
     # without the rare word, the article that uses the common one twice comes first
     ranked = _rerank(store.conn, ranked, {"ferry": (1.0, 1.0)})
     assert [row["slug"] for row in ranked] == ["harbour-notes", "harbour-report"]
+
+
+def test_in_a_large_archive_a_words_count_is_read_from_its_newest_articles(tmp_path, monkeypatch):
+    """Above SAMPLE articles a common word's count is scaled up from the newest SAMPLE; a word
+    rare among them is counted exactly (its list in the index is short)."""
+    from newscli import related
+    from newscli.store import vocabulary
+
+    folder = tmp_path / "ten"
+    folder.mkdir()
+    for number in range(10):  # the museum in the six oldest, the harbour in the four newest
+        word = "museum" if number < 6 else "harbour"
+        (folder / f"{number:02}.txt").write_text(f"Story {number}\n\nThe {word} board met.",
+                                                 encoding="utf-8")
+    store = Store.open(tmp_path / "ten.db")
+    assert import_paths(store, [str(folder)]).failed == 0
+    vocabulary.tokens(store.conn, "", "")  # makes the index's probes, as related() does first
+    exact = related._document_counter(store.conn, 10)
+    assert (exact("harbour", "harbour"), exact("museum", "museum")) == (4, 6)
+    monkeypatch.setattr(related, "SAMPLE", 5)
+    monkeypatch.setattr(related, "RARE_IN_SAMPLE", 3)
+    estimated = related._document_counter(store.conn, 10)
+    assert estimated("harbour", "harbour") == 8  # 4 of the newest 5, scaled to 10
+    assert estimated("museum", "museum") == 6  # 1 of the newest 5: counted exactly
+
+
+def test_the_words_searched_for_stay_within_the_ranking_budget(monkeypatch):
+    """bm25() ranks every article holding any searched word: the best words are taken only
+    while their document counts add up to MATCH_BUDGET, never fewer than MIN_TERMS."""
+    import math
+
+    from newscli import related
+
+    total = 1_000_000
+
+    def words(documents: int) -> dict[str, tuple[float, float]]:
+        return {f"w{n}": (100.0 - n, math.log(total / documents)) for n in range(80)}
+
+    monkeypatch.setattr(related, "MATCH_BUDGET", 61_000)  # 30 words of 2,000 fit, not 31
+    assert related._search_terms(words(2_000), total) == [f"w{n}" for n in range(30)]
+    assert len(related._search_terms(words(10_000), total)) == related.MIN_TERMS
+    assert len(related._search_terms(words(100), total)) == related.TERMS  # 50 x 100 fit

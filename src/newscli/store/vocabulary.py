@@ -50,6 +50,20 @@ def document_count(conn: sqlite3.Connection, stem: str) -> int:
     return row[0] if row else 0
 
 
+def newest_from(conn: sqlite3.Connection, count: int) -> int:
+    """The id from which on the archive holds its newest `count` articles."""
+    row = conn.execute("SELECT id FROM articles ORDER BY id DESC LIMIT 1 OFFSET ?",
+                       (count - 1,)).fetchone()
+    return row[0] if row else 0
+
+
+def matches_from(conn: sqlite3.Connection, match: str, first_id: int) -> int:
+    """How many articles from first_id on the FTS5 expression matches: the index seeks to
+    first_id in each word's list and reads only the rest of it."""
+    sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ?"
+    return int(conn.execute(sql, (match, first_id)).fetchone()[0])
+
+
 def ranked_matches(
     conn: sqlite3.Connection,
     match: str,

@@ -8,7 +8,6 @@ the Store opened, without a class of a few hundred lines in between.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -148,11 +147,12 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
 
     def insert(self, article: Article, slug: str, now: str) -> int:
-        article_id = articles.insert(self.conn, article, slug, now)
+        row = articles.prepared_values(article)
+        article_id = articles.insert_values(self.conn, row, slug, now)
         if self._unindexed_from is not None:  # else the trigger notes it for catch_up
-            tags = json.dumps(article.tags, ensure_ascii=False) if article.tags else None
-            values = (article.title, article.body, article.source, article.author, tags)
-            search_text.save(self.conn, article_id, values)
+            values = (article.title, article.body, article.source, article.author,
+                      row["tags"] if article.tags else None)
+            search_text.save(self.conn, article_id, values, search_text.needs_of(article, values))
         return article_id
 
     def update(self, article_id: int, article: Article, now: str) -> None:

@@ -148,9 +148,9 @@ class NewArticles:
     it, so writing them a batch at a time rewrote the whole index every batch (quadratic in
     the archive's size). Held here, the articles of several batches are signed at once, in a
     transaction of their own once the batch that fills the window has committed, or at the
-    end of the import. Articles
-    whose window a crash lost are stored unsigned: the next import, `dupes` or `related` signs
-    them (ensure_signed). Their import notes wait with them, so the report keeps file order.
+    end of the import. Articles whose window a crash lost are stored unsigned: the next
+    import, `dupes` or `related` signs them (ensure_signed). Their import notes wait with
+    them, so the report keeps file order.
     """
 
     def __init__(self, size: int = WINDOW):

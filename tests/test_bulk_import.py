@@ -369,3 +369,24 @@ def test_a_full_window_is_signed_after_the_workers_are_handed_more(store, tmp_pa
         write(tmp_path, f"f{n:02}.txt", f"Title {n}\n\nBody of story number {n} " * 5 + "\n")
     assert import_paths(store, [str(tmp_path)]).imported == 45
     assert events == ["top_up 10", "sign 20", "top_up 10", "sign 20", "sign 5"]
+
+
+def test_pages_being_fetched_are_not_waited_for_by_a_top_up(monkeypatch):
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    monkeypatch.setattr(pool, "PARALLEL_FROM_EXPECTED", 4)
+    monkeypatch.setattr(pool, "FETCHED_CHUNK", 2)
+    pulled: list[int] = []
+
+    def arriving():
+        for n in range(40):
+            pulled.append(n)
+            yield _fetched_page(n)
+
+    ahead = pool.Ahead()
+    parsed = pool.parse_candidates(arriving(), Options(), batch_size=10, expected=40, ahead=ahead)
+    first = next(parsed)
+    assert ahead.more is None  # a top-up would ask the fetcher for pages and hold their bytes
+    before = len(pulled)
+    ahead.top_up(20)
+    assert len(pulled) == before
+    assert [first[0].name, *(c.name for c, _ in parsed)] == [f"page{n}" for n in range(40)]

@@ -59,13 +59,15 @@ def parse_candidates(
     In parallel, the workers keep about batch_size files ahead: they parse the next batch
     while this process saves one. expected is how many candidates a caller knows are coming
     (pages being fetched): when there are enough, the workers start before the first arrives,
-    and parse each chunk as soon as it is in. ahead lets the caller hand them more (Ahead).
+    and parse each chunk as soon as it is in. ahead lets the caller hand them more files
+    (Ahead), when they are files on disk.
     """
     iterator = iter(candidates)
     ahead = ahead or Ahead()
     workers = worker_count()
     if parallel and workers >= 1 and (expected or 0) >= PARALLEL_FROM_EXPECTED:
-        yield from _parse_in_workers(iterator, options, workers, batch_size, FETCHED_CHUNK, ahead)
+        # Not topped up: that would wait for pages still being fetched, and hold their bytes.
+        yield from _parse_in_workers(iterator, options, workers, batch_size, FETCHED_CHUNK, Ahead())
         return
     head = list(itertools.islice(iterator, PARALLEL_FROM))
     if not parallel or len(head) < PARALLEL_FROM or workers < 1:

@@ -302,9 +302,9 @@ def test_iso_dates_read_as_dateutil_reads_them(moment, precision, zone, separato
     assert normalise_date(text) == expected_text
 
 
-# -- a parse worker prepares the row; the writer stores what the article is when saved ----------
+# -- a parse worker prepares the article; the writer stores what it is when saved -------------
 
-def test_a_prepared_row_stores_the_source_given_after_it_and_index_forms_of_its_text(store):
+def test_a_prepared_article_stores_the_source_given_after_it_and_index_forms_of_its_text(store):
     article = Article(title="海水淡化 plant opens", body="The 海水淡化 plant opened. " * 20,
                       source="example.com", tags=["water"], path="/x/a.txt")
     saving.prepare(article)  # as a parse worker does, before the writer names the outlet

@@ -10,7 +10,6 @@ from newscli.importer.report import Report
 from newscli.importer.slugs import base_slug
 from newscli.models import Article
 from newscli.store import Store, now_iso, stored_matches
-from newscli.store.articles import prepared_values
 from newscli.store.filestates import FileState, FileStates
 from newscli.store.search_text import title_body_needs
 
@@ -178,15 +177,13 @@ def _update(store: Store, article_id: int, article: Article, now: str) -> KnownS
 
 def prepare(article: Article) -> None:
     """Work out now what saving will need (the near-duplicate signature and its bucket keys,
-    the slug asked for, the row's column values, whether the index needs other forms of the
-    title and body).
+    the slug asked for, whether the index needs other forms of the title and body).
 
     A parse worker calls this: the signature (shingles and MinHash) was most of the main
     process's work per article, and the workers have time to spare while it writes.
     """
     bucket_keys_of(article)
     base_slug(article)
-    prepared_values(article)
     title_body_needs(article)
 
 

@@ -8,6 +8,7 @@ the Store opened, without a class of a few hundred lines in between.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -147,11 +148,10 @@ class Store:
     # -- writing ---------------------------------------------------------------------------
 
     def insert(self, article: Article, slug: str, now: str) -> int:
-        row = articles.prepared_values(article)
-        article_id = articles.insert_values(self.conn, row, slug, now)
+        article_id = articles.insert(self.conn, article, slug, now)
         if self._unindexed_from is not None:  # else the trigger notes it for catch_up
-            values = (article.title, article.body, article.source, article.author,
-                      row["tags"] if article.tags else None)
+            tags = json.dumps(article.tags, ensure_ascii=False) if article.tags else None
+            values = (article.title, article.body, article.source, article.author, tags)
             search_text.save(self.conn, article_id, values, search_text.needs_of(article, values))
         return article_id
 

@@ -33,11 +33,7 @@ REVERSED_SORT = {
 
 
 def insert(conn: sqlite3.Connection, article: Article, slug: str, now: str) -> int:
-    return insert_values(conn, prepared_values(article), slug, now)
-
-
-def insert_values(conn: sqlite3.Connection, values: dict[str, Any], slug: str, now: str) -> int:
-    """Insert a row of article_values (a dict this call may change); its id."""
+    values = article_values(article)
     values.update(slug=slug, imported_at=now, updated_at=now)
     columns = ", ".join(values)
     cursor = conn.execute(
@@ -255,14 +251,6 @@ def article_values(article: Article) -> dict[str, Any]:
         "sha256": article.sha256,
         "meta": json.dumps(article.meta, ensure_ascii=False, sort_keys=True),
     }
-
-
-def prepared_values(article: Article) -> dict[str, Any]:
-    """article_values, computed once per title and body (an import's parse worker does it, see
-    importer.saving.prepare), with the source read again: the one column an import changes
-    after parsing (a domain given the outlet's name). A new dict each call."""
-    values = article.remember("row_values", lambda: article_values(article))
-    return {**values, "source": article.source}
 
 
 def stored_matches(row: dict[str, Any], article: Article) -> bool:

@@ -368,7 +368,7 @@ def test_a_full_window_is_signed_after_the_workers_are_handed_more(store, tmp_pa
     for n in range(45):
         write(tmp_path, f"f{n:02}.txt", f"Title {n}\n\nBody of story number {n} " * 5 + "\n")
     assert import_paths(store, [str(tmp_path)]).imported == 45
-    assert events == ["top_up 10", "sign 20", "top_up 10", "sign 20", "sign 5"]
+    assert events == ["top_up 5", "sign 20", "top_up 5", "sign 20", "sign 5"]
 
 
 def test_pages_being_fetched_are_not_waited_for_by_a_top_up(monkeypatch):

@@ -108,9 +108,10 @@ def _import(store: Store, found: Iterable[Candidate], options: Options, progress
                 # Its articles can go now (2,000 of them: MBs); _batches still holds the list.
                 batch.clear()
                 if len(window) >= window.size:
-                    # Signing a window takes seconds: the workers get the next batch's files
-                    # first (held in the memory the batch just freed), so they do not idle.
-                    ahead.top_up(batch_size)
+                    # Signing a window takes seconds: the workers get half a batch of files
+                    # more first, so they do not idle meanwhile. A whole batch kept them busier
+                    # but held about 10 MB more at the peak (benchmarks/RESULTS.md).
+                    ahead.top_up(batch_size // 2)
                     _sign_window(store, window, report)
                     if report.stopped:
                         break

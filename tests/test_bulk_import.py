@@ -300,3 +300,93 @@ def test_iso_dates_read_as_dateutil_reads_them(moment, precision, zone, separato
         else expected.isoformat(timespec="seconds")
     )
     assert normalise_date(text) == expected_text
+
+
+# -- a parse worker prepares the article; the writer stores what it is when saved -------------
+
+def test_a_prepared_article_stores_the_source_given_after_it_and_index_forms_of_its_text(store):
+    article = Article(title="海水淡化 plant opens", body="The 海水淡化 plant opened. " * 20,
+                      source="example.com", tags=["water"], path="/x/a.txt")
+    saving.prepare(article)  # as a parse worker does, before the writer names the outlet
+    article.source = "Example News"
+    with store.transaction(), store.deferred_fts():
+        article_id = store.insert(article, "plant-opens", "2026-01-01T00:00:00+00:00")
+    row = store.find_by("id", article_id)
+    assert row["source"] == "Example News" and row["tags"] == ["water"] and row["path"] == "/x/a.txt"
+    assert fts_count(store, "source:news") == 1 and fts_count(store, "source:com") == 0
+    assert fts_count(store, "海") == 1  # the title and body went in as their index forms
+    fts_ok(store)
+
+
+class _Handed:
+    """A stand-in for the worker pool: records each chunk handed to it, parses it at once."""
+
+    def __init__(self):
+        self.chunks: list[list[str]] = []
+
+    def apply_async(self, function, args):
+        chunk, options = args
+        self.chunks.append([c.name for c in chunk])
+        result = function(chunk, options)
+
+        class Done:
+            def ready(self):
+                return True
+
+            def get(self):
+                return result
+
+        return Done()
+
+
+def test_ahead_hands_the_workers_more_files_before_a_pause_and_keeps_the_order(tmp_path):
+    files = [write(tmp_path, f"f{n:03}.txt", f"Title {n}\n\nBody of story {n}.\n") for n in range(200)]
+    candidates = [importer.Candidate(str(path), path) for path in files]
+    fake, ahead = _Handed(), pool.Ahead()
+    parsed = pool._in_order(fake, pool._tasks(iter(candidates), 5), Options(), 1, 20, 5, ahead)
+    seen = [next(parsed)[0].name]
+    handed = len(fake.chunks)
+    ahead.top_up(50)  # the writer is about to sign a window
+    assert len(fake.chunks) == handed + 10  # handed out now, not when the next result is asked for
+    seen += [candidate.name for candidate, _ in parsed]
+    assert seen == [str(path) for path in files]  # every file once, in the walk's order
+    assert ahead.more is not None
+    pool.Ahead().top_up(50)  # without workers: nothing to do, no error
+
+
+def test_a_full_window_is_signed_after_the_workers_are_handed_more(store, tmp_path, monkeypatch):
+    from newscli import dupes
+
+    monkeypatch.setattr(importer, "BATCH_SIZE", 10)
+    monkeypatch.setattr(dupes.NewArticles.__init__, "__defaults__", (20,))
+    events: list[str] = []
+    real_top_up, real_flush = pool.Ahead.top_up, importer.flush_window
+    monkeypatch.setattr(pool.Ahead, "top_up", lambda self, files: (events.append(f"top_up {files}"),
+                                                                  real_top_up(self, files)))
+    monkeypatch.setattr(importer, "flush_window", lambda s, window, report: (
+        events.append(f"sign {len(window)}"), real_flush(s, window, report)))
+    for n in range(45):
+        write(tmp_path, f"f{n:02}.txt", f"Title {n}\n\nBody of story number {n} " * 5 + "\n")
+    assert import_paths(store, [str(tmp_path)]).imported == 45
+    assert events == ["top_up 5", "sign 20", "top_up 5", "sign 20", "sign 5"]
+
+
+def test_pages_being_fetched_are_not_waited_for_by_a_top_up(monkeypatch):
+    monkeypatch.setattr(pool, "worker_count", lambda: 1)
+    monkeypatch.setattr(pool, "PARALLEL_FROM_EXPECTED", 4)
+    monkeypatch.setattr(pool, "FETCHED_CHUNK", 2)
+    pulled: list[int] = []
+
+    def arriving():
+        for n in range(40):
+            pulled.append(n)
+            yield _fetched_page(n)
+
+    ahead = pool.Ahead()
+    parsed = pool.parse_candidates(arriving(), Options(), batch_size=10, expected=40, ahead=ahead)
+    first = next(parsed)
+    assert ahead.more is None  # a top-up would ask the fetcher for pages and hold their bytes
+    before = len(pulled)
+    ahead.top_up(20)
+    assert len(pulled) == before
+    assert [first[0].name, *(c.name for c, _ in parsed)] == [f"page{n}" for n in range(40)]

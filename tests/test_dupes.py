@@ -305,7 +305,7 @@ def test_a_window_of_several_batches_notes_a_copy_from_an_earlier_batch_in_file_
     assert dupes.count_unsigned(store.conn) == 0
 
 
-def test_the_window_is_signed_once_full_inside_the_batch_that_fills_it(store, tmp_path, monkeypatch):
+def test_the_window_is_signed_once_full_after_the_batch_that_fills_it(store, tmp_path, monkeypatch):
     from newscli import importer
 
     monkeypatch.setattr(importer, "BATCH_SIZE", 2)

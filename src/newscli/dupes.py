@@ -146,10 +146,11 @@ class NewArticles:
 
     The bucket index is keyed by random hashes: each batch's rows land on nearly every page of
     it, so writing them a batch at a time rewrote the whole index every batch (quadratic in
-    the archive's size). Held here, the articles of several batches are signed at once, inside
-    the transaction of the batch that fills the window, or at the end of the import. Articles
-    whose window a crash lost are stored unsigned: the next import, `dupes` or `related` signs
-    them (ensure_signed). Their import notes wait with them, so the report keeps file order.
+    the archive's size). Held here, the articles of several batches are signed at once, in a
+    transaction of their own once the batch that fills the window has committed, or at the
+    end of the import. Articles whose window a crash lost are stored unsigned: the next
+    import, `dupes` or `related` signs them (ensure_signed). Their import notes wait with
+    them, so the report keeps file order.
     """
 
     def __init__(self, size: int = WINDOW):

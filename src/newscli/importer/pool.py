@@ -10,7 +10,7 @@ import dataclasses
 import itertools
 import os
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from newscli.importer.options import Options
@@ -36,28 +36,46 @@ ParsedFile = tuple[Candidate, Iterable[ParseOutcome]]  # a file and what it pars
 Task = Candidate | list[Candidate]  # a streamed file, or a chunk of files
 
 
+class Ahead:
+    """How the importer asks the parse workers for more files than usual: before it stops
+    reading their results for a while (signing a window of new articles), so they keep busy.
+    Does nothing when there are no workers."""
+
+    def __init__(self) -> None:
+        self.more: Callable[[int], None] | None = None  # set while workers run
+
+    def top_up(self, files: int) -> None:
+        """Hand the workers about this many files beyond what they have in flight."""
+        if self.more is not None:
+            self.more(files)
+
+
 def parse_candidates(
     candidates: Iterable[Candidate], options: Options, *, batch_size: int, parallel: bool = True,
-    expected: int | None = None,
+    expected: int | None = None, ahead: Ahead | None = None,
 ) -> Iterator[ParsedFile]:
     """Each candidate with what it parses to, in order; many files are parsed on every core.
 
     In parallel, the workers keep about batch_size files ahead: they parse the next batch
     while this process saves one. expected is how many candidates a caller knows are coming
     (pages being fetched): when there are enough, the workers start before the first arrives,
-    and parse each chunk as soon as it is in.
+    and parse each chunk as soon as it is in. ahead lets the caller hand them more files
+    (Ahead), when they are files on disk.
     """
     iterator = iter(candidates)
+    ahead = ahead or Ahead()
     workers = worker_count()
     if parallel and workers >= 1 and (expected or 0) >= PARALLEL_FROM_EXPECTED:
-        yield from _parse_in_workers(iterator, options, workers, batch_size, FETCHED_CHUNK)
+        # Not topped up: that would wait for pages still being fetched, and hold their bytes.
+        yield from _parse_in_workers(iterator, options, workers, batch_size, FETCHED_CHUNK, Ahead())
         return
     head = list(itertools.islice(iterator, PARALLEL_FROM))
     if not parallel or len(head) < PARALLEL_FROM or workers < 1:
         for candidate in itertools.chain(head, iterator):
             yield candidate, parse_candidate(candidate, options)
         return
-    yield from _parse_in_workers(itertools.chain(head, iterator), options, workers, batch_size, CHUNK)
+    yield from _parse_in_workers(itertools.chain(head, iterator), options, workers, batch_size, CHUNK,
+                                 ahead)
 
 
 def worker_count() -> int:
@@ -74,7 +92,8 @@ def worker_count() -> int:
 
 
 def _parse_in_workers(
-    candidates: Iterator[Candidate], options: Options, workers: int, batch_size: int, chunk: int
+    candidates: Iterator[Candidate], options: Options, workers: int, batch_size: int, chunk: int,
+    ahead: Ahead,
 ) -> Iterator[ParsedFile]:
     """Parse in worker processes, about a batch ahead, results in the walk's order."""
     import multiprocessing
@@ -86,11 +105,16 @@ def _parse_in_workers(
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context = multiprocessing.get_context(method)
     with context.Pool(workers, initializer=ignore_interrupts) as pool:
-        yield from _in_order(pool, _tasks(candidates, chunk), options, workers, batch_size, chunk)
+        try:
+            yield from _in_order(pool, _tasks(candidates, chunk), options, workers, batch_size,
+                                 chunk, ahead)
+        finally:
+            ahead.more = None
 
 
 def _in_order(
-    pool: Pool, tasks: Iterator[Task], options: Options, workers: int, batch_size: int, chunk: int
+    pool: Pool, tasks: Iterator[Task], options: Options, workers: int, batch_size: int, chunk: int,
+    ahead: Ahead | None = None,
 ) -> Iterator[ParsedFile]:
     """Hand tasks to the workers, or do them here when the oldest is not back; yield in order.
 
@@ -103,11 +127,21 @@ def _in_order(
     queue: deque[AsyncResult[list[ParsedFile]] | DoneHere] = deque()
     widest = max(4 * workers, batch_size // chunk + 2 * workers)
     chunks_back = 0
+
+    def hand_out(task: Task) -> None:
+        queue.append(DoneHere(task, options) if isinstance(task, Candidate)
+                     else pool.apply_async(parse_chunk, (task, options)))
+
+    def more(files: int) -> None:  # Ahead.top_up, between two results this loop yields
+        for task in itertools.islice(tasks, max(1, files // chunk)):
+            hand_out(task)
+
+    if ahead is not None:
+        ahead.more = more
     while True:
         window = min(widest, 2 * workers + 2 * chunks_back)
         while len(queue) < window and (task := next(tasks, None)) is not None:
-            queue.append(DoneHere(task, options) if isinstance(task, Candidate)
-                         else pool.apply_async(parse_chunk, (task, options)))
+            hand_out(task)
         if not queue:
             return
         if not queue[0].ready() and (task := next(tasks, None)) is not None:

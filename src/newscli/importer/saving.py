@@ -11,6 +11,7 @@ from newscli.importer.slugs import base_slug
 from newscli.models import Article
 from newscli.store import Store, now_iso, stored_matches
 from newscli.store.filestates import FileState, FileStates
+from newscli.store.search_text import title_body_needs
 
 
 class PendingArticle(NamedTuple):
@@ -37,15 +38,17 @@ def save_batch(
 ) -> None:
     """Save a batch in one transaction; a dry run does the same work and rolls it back.
 
-    The new articles are signed for near-duplicates with those waiting in window, once it
-    is full (see dupes.NewArticles); without a window, or in a dry run, at once.
+    The new articles join those waiting in window, which the caller signs for
+    near-duplicates once it is full (flush_window; see dupes.NewArticles); without a window,
+    or in a dry run, they are signed at once, in the batch's transaction.
     """
     if not batch:
         return
     outcomes: list[str] = []
     stored: list[FileState] = []
     notes: list[str] | None = None
-    window = window if window is not None and not dry_run else dupes.NewArticles()
+    at_once = window is None or dry_run
+    window = dupes.NewArticles() if at_once or window is None else window
     try:
         with store.transaction(), store.deferred_fts():
             saver = _BatchSaver(store, batch, window)
@@ -54,7 +57,7 @@ def save_batch(
                 outcomes.append(outcome)
                 if pending.file_state is not None and outcome != "duplicates":
                     stored.append(pending.file_state)
-            if len(window) + len(saver.new) >= window.size or dry_run:
+            if at_once:
                 notes = window.flush(store.conn, saver.new)
             if dry_run:
                 raise _DryRun
@@ -72,7 +75,8 @@ def save_batch(
 
 
 def flush_window(store: Store, window: dupes.NewArticles, report: Report) -> None:
-    """Sign the articles still waiting in window (at the end of an import)."""
+    """Sign the articles waiting in window in a transaction of their own (when it is full,
+    and at the end of an import)."""
     if len(window) or window.notes:
         with store.transaction():
             notes = window.flush(store.conn)
@@ -173,13 +177,14 @@ def _update(store: Store, article_id: int, article: Article, now: str) -> KnownS
 
 def prepare(article: Article) -> None:
     """Work out now what saving will need (the near-duplicate signature and its bucket keys,
-    the slug asked for).
+    the slug asked for, whether the index needs other forms of the title and body).
 
     A parse worker calls this: the signature (shingles and MinHash) was most of the main
     process's work per article, and the workers have time to spare while it writes.
     """
     bucket_keys_of(article)
     base_slug(article)
+    title_body_needs(article)
 
 
 def signature_of(article: Article) -> dupes.Signature:

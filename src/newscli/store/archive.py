@@ -156,7 +156,7 @@ class Store:
         if self._unindexed_from is not None:  # else the trigger notes it for catch_up
             tags = json.dumps(article.tags, ensure_ascii=False) if article.tags else None
             values = (article.title, article.body, article.source, article.author, tags)
-            search_text.save(self.conn, article_id, values)
+            search_text.save(self.conn, article_id, values, search_text.needs_of(article, values))
         return article_id
 
     def update(self, article_id: int, article: Article, now: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
+from newscli.models import Article
 from newscli.searchtext import index_form, needs_index_form
 from newscli.store.schema import FTS_COLUMNS, SEARCH_PENDING, SEARCH_TEXT, SEARCH_VIEW
 from newscli.store.sql import placeholders, rows_in
@@ -24,17 +25,39 @@ _COLUMNS = ", ".join(FTS_COLUMNS)
 _SELECT = f"SELECT id, {_COLUMNS} FROM articles WHERE id IN "
 
 
-def forms(values: Sequence[str | None]) -> list[str | None] | None:
+def forms(values: Sequence[str | None], needs: Sequence[bool] | None = None
+          ) -> list[str | None] | None:
     """The index forms of the FTS columns' values (None where a value needs none), or None
-    when none of them needs one."""
-    if not any(value and needs_index_form(value) for value in values):
+    when none of them needs one. needs: which values need one, when the caller knows."""
+    needs = [_needs(value) for value in values] if needs is None else needs
+    if not any(needs):
         return None
-    return [index_form(value) if value and needs_index_form(value) else None for value in values]
+    return [index_form(value) if need and value else None for value, need in zip(values, needs,
+                                                                                   strict=True)]
 
 
-def save(conn: sqlite3.Connection, article_id: int, values: Sequence[str | None]) -> bool:
+def needs_of(article: Article, values: Sequence[str | None]) -> list[bool]:
+    """Which of the FTS columns' values (title, body, source, author, tags) need an index form.
+
+    Title and body, most of the text, are looked at once per article (in an import's parse
+    worker: title_body_needs); the short others each time.
+    """
+    return [*title_body_needs(article), *map(_needs, values[2:])]
+
+
+def title_body_needs(article: Article) -> tuple[bool, bool]:
+    return article.remember(  # type: ignore[no-any-return]
+        "index_form_needs", lambda: (_needs(article.title), _needs(article.body)))
+
+
+def _needs(value: str | None) -> bool:
+    return bool(value) and needs_index_form(value)  # type: ignore[arg-type]
+
+
+def save(conn: sqlite3.Connection, article_id: int, values: Sequence[str | None],
+         needs: Sequence[bool] | None = None) -> bool:
     """Store the article's index forms, if it needs any, before the index reads it."""
-    found = forms(values)
+    found = forms(values, needs)
     if found is None:
         return False
     conn.execute(f"INSERT OR REPLACE INTO {SEARCH_TEXT} (id, {_COLUMNS}) "

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator, Sequence
+from functools import lru_cache
 from typing import Any
 
 # SQLite caps the bound parameters of one statement (999 in older builds).
 IN_CHUNK = 500
 
 
+@lru_cache(maxsize=1024)  # an import asks for the same few counts for every row and chunk
 def placeholders(count: int) -> str:
     """`?, ?, ?`: count bound-parameter placeholders for VALUES (...) or IN (...)."""
     return ", ".join("?" for _ in range(count))

@@ -56,6 +56,19 @@ class _Group(TyperGroup):
         for command in self.commands.values():
             use_plain_conversion(command)
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        from newscli.commands.shells import adopt
+
+        adopt(self.params)  # the completion flags take a shell (commands.shells)
+        return super().get_params(ctx)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if "completion" in " ".join(args):
+            from newscli.commands.shells import take_shell
+
+            args = take_shell(ctx, args)
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: Any) -> list[str]:
         built = super().list_commands(ctx)
         return [*COMMANDS, *(name for name in built if name not in COMMANDS)]

@@ -30,3 +30,16 @@ def test_search_limit_0_with_no_match_still_says_so_and_exits_1(samples):
     assert json.loads(result.stdout) == []
     assert result.stderr.startswith("no matches for zzyzxnothing")
 
+
+@pytest.mark.parametrize("args, option", [
+    (["list", "--since", "yesterdayish"], "--since"),
+    (["search", "ferry", "--until", "2024-13-45"], "--until"),
+    (["export", "--since", "3q"], "--since"),
+])
+def test_a_bad_date_option_names_the_option_and_the_help_like_every_usage_error(
+        samples, args, option):
+    result = samples(*args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith(f"newscli: error: {option}: '{args[-1]}' is not a ")
+    assert result.stderr.endswith(f" {args[0]} -h)\n") and result.stderr.count("\n") == 1

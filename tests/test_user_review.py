@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -43,3 +47,21 @@ def test_a_bad_date_option_names_the_option_and_the_help_like_every_usage_error(
     assert result.stdout == ""
     assert result.stderr.startswith(f"newscli: error: {option}: '{args[-1]}' is not a ")
     assert result.stderr.endswith(f" {args[0]} -h)\n") and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("args, line", [
+    (["import", str(SAMPLES), "--glob"], "--glob: needs a value (see {prog} import -h)"),
+    (["list", "--limit"], "--limit: needs a value (see {prog} list -h)"),
+    (["list", "--raw-cells=yes"], "--raw-cells: does not take a value (see {prog} list -h)"),
+    (["feeds", "add", "--interval"], "no such option: --interval (see {prog} feeds add -h)"),
+    (["--db"], "--db: needs a value (see {prog} -h)"),
+])
+def test_an_option_without_its_value_is_one_line_in_the_style_of_the_others(tmp_path, args, line):
+    newscli = Path(sys.executable).with_name("newscli")
+    env = {**os.environ, "NEWSCLI_DB": str(tmp_path / "a.db")}
+    result = subprocess.run([str(newscli), *args], capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == "newscli: error: " + line.format(prog="newscli") + "\n"
+    assert not (tmp_path / "a.db").exists()

@@ -18,22 +18,8 @@ from typing import Any
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 DETECT = "detect"  # no shell named after the option
 FLAGS = ("--install-completion", "--show-completion")
-HELP = {
-    "install_completion": "Install completion for the shell you are in, or the one named after "
-                          "it: bash, zsh, fish or powershell.",
-    "show_completion": "Print the completion script of the shell you are in, or of the one "
-                       "named after it (--show-completion bash), to install it your own way.",
-}
 _NAMED = "newscli.shell"  # ctx.meta key of the shell named after the option
 _VALUED = ("--db",)  # root options that take a value: the word after one is no command
-
-
-def adopt(params: list[Any]) -> None:
-    """Typer's two completion flags made to use the shell named after them (see take_shell)."""
-    for param in params:
-        if param.name in HELP and param.callback is not _run:
-            param.callback = _run
-            param.help = HELP[param.name]
 
 
 def take_shell(ctx: Any, args: list[str]) -> list[str]:
@@ -91,10 +77,8 @@ def detected_shell() -> str | None:
     return login if login in SHELLS else None
 
 
-def _run(ctx: Any, param: Any, value: Any) -> None:
+def run(ctx: Any, param: Any) -> None:
     """Print or install the script of the chosen shell, and exit."""
-    if not value or ctx.resilient_parsing:
-        return
     shell = chosen_shell(ctx, param, ctx.meta.pop(_NAMED, DETECT))
     prog = "newscli"  # the command the script completes, whatever Click was told
     complete_var = "_{}_COMPLETE".format(prog.replace("-", "_").upper())

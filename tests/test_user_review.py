@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from conftest import SAMPLES
 
@@ -65,3 +67,33 @@ def test_an_option_without_its_value_is_one_line_in_the_style_of_the_others(tmp_
     assert result.stdout == ""
     assert result.stderr == "newscli: error: " + line.format(prog="newscli") + "\n"
     assert not (tmp_path / "a.db").exists()
+
+
+def test_a_title_with_terminal_escapes_gets_a_slug_of_its_words_only(cli, tmp_path):
+    hostile = tmp_path / "in" / "esc.txt"
+    hostile.parent.mkdir()
+    hostile.write_bytes(b"Evil \x1b]0;pwned\x07title \x1b[31mRED\x1b[0m and [bold]more\n\n"
+                        b"Body text of the hostile article.\n")
+    result = cli("import", str(hostile.parent))
+    assert result.exit_code == 0, result.stderr
+    listed = cli.json("list")
+    assert [a["slug"] for a in listed] == ["evil-title-red-and-bold-more"]
+    assert listed[0]["title"].startswith("Evil \x1b]0;pwned\x07title")  # stored as it came
+
+
+CODES = ["\x1b[31m", "\x1b[0m", "\x1b[1;4;38;5;208m", "\x1b]0;retitled\x07", "\x1b]8;;http://x\x1b\\",
+         "\x9b2J", "\x1b(0", "\x1b7"]
+
+
+@given(st.lists(st.tuples(st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12),
+                          st.sampled_from(CODES)), max_size=6),
+       st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=12))
+def test_terminal_codes_anywhere_in_a_title_leave_its_slug_unchanged(parts, tail):
+    from newscli.models import Article
+    from newscli.slugs import make_slug
+
+    plain = "".join(text for text, _ in parts) + tail
+    coded = "".join(text + code for text, code in parts) + tail
+    expected = make_slug(Article(title=plain, body="b"))
+    assume(not expected.startswith("article-"))  # no word at all: named by the text's hash
+    assert make_slug(Article(title=coded, body="b")) == expected

@@ -97,3 +97,20 @@ def test_terminal_codes_anywhere_in_a_title_leave_its_slug_unchanged(parts, tail
     expected = make_slug(Article(title=plain, body="b"))
     assume(not expected.startswith("article-"))  # no word at all: named by the text's hash
     assert make_slug(Article(title=coded, body="b")) == expected
+
+
+@pytest.mark.parametrize("url, reason", [
+    ("http://[::1", "not a valid URL (Invalid IPv6 URL)"),
+    ("http://host.example:99999/a", "not a valid URL (Port out of range 0-65535)"),
+    ("http:///path", "not a valid URL (no host)"),
+])
+def test_a_url_that_cannot_be_read_fails_alone_in_one_line(cli, db, url, reason):
+    imported = cli("import", url)
+    assert imported.exit_code == 1 and not isinstance(imported.exception, ValueError)
+    assert imported.stdout == ""
+    assert imported.stderr.splitlines()[0] == f"failed: {url}: {reason}"
+    assert not db.exists()
+    followed = cli("feeds", "add", url)
+    assert followed.exit_code == 1 and not isinstance(followed.exception, ValueError)
+    assert followed.stdout == ""
+    assert followed.stderr == f"newscli: error: {reason}\n"

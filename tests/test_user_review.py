@@ -114,3 +114,18 @@ def test_a_url_that_cannot_be_read_fails_alone_in_one_line(cli, db, url, reason)
     assert followed.exit_code == 1 and not isinstance(followed.exception, ValueError)
     assert followed.stdout == ""
     assert followed.stderr == f"newscli: error: {reason}\n"
+
+
+def test_an_import_that_finds_no_file_says_which_names_it_looked_for(cli, db, tmp_path):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    (folder / "report.pdf").write_bytes(b"%PDF-1.4\n")
+    result = cli("import", str(folder))
+    assert result.exit_code == 0  # an emptied inbox is no failure
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        "0 imported, 0 updated, 0 unchanged, 0 duplicates, 0 failed",
+        "note: no file to import: none matches --glob *.txt *.md *.markdown *.json *.jsonl *.html"
+        " *.htm (--glob '*' takes every file)"]
+    assert not db.exists()
+    assert "note: no file" not in cli("import", str(folder), "--glob", "*.pdf").stderr

@@ -129,3 +129,23 @@ def test_an_import_that_finds_no_file_says_which_names_it_looked_for(cli, db, tm
         " *.htm (--glob '*' takes every file)"]
     assert not db.exists()
     assert "note: no file" not in cli("import", str(folder), "--glob", "*.pdf").stderr
+
+
+def test_ctrl_c_at_the_rm_prompt_exits_130_on_a_line_of_its_own(cli, monkeypatch):
+    import typer
+
+    assert cli("import", str(SAMPLES)).exit_code == 0
+
+    def interrupted(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            raise typer.Abort() from None  # what Click's prompt does with Ctrl-C
+
+    monkeypatch.setattr("newscli.render.is_terminal", lambda stream: True)
+    monkeypatch.setattr(typer, "confirm", interrupted)
+    result = cli("rm", "mayor-race-preview")
+    assert result.exit_code == 130
+    assert result.stdout == ""
+    assert result.stderr.endswith("\n\naborted; nothing was changed\n")
+    assert [a["slug"] for a in cli.json("list", "--limit", "100")].count("mayor-race-preview") == 1

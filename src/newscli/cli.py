@@ -106,11 +106,15 @@ class _Group(TyperGroup):
 
             say(usage_error_line(exc))
             sys.exit(exc.exit_code)
-        except Abort:
+        except Abort as exc:
             from newscli.render import say
 
-            say("aborted; nothing was changed")
-            sys.exit(1)
+            # Click turns Ctrl-C (and Ctrl-D) at a prompt into Abort: Ctrl-C is still an
+            # interrupt (exit 130); after either, the line the prompt was on is ended first.
+            interrupted = isinstance(exc.__context__, KeyboardInterrupt)
+            ended = interrupted or isinstance(exc.__context__, EOFError)
+            say(("\n" if ended else "") + "aborted; nothing was changed")
+            sys.exit(130 if interrupted else 1)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:

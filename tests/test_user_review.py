@@ -149,3 +149,14 @@ def test_ctrl_c_at_the_rm_prompt_exits_130_on_a_line_of_its_own(cli, monkeypatch
     assert result.stdout == ""
     assert result.stderr.endswith("\n\naborted; nothing was changed\n")
     assert [a["slug"] for a in cli.json("list", "--limit", "100")].count("mayor-race-preview") == 1
+
+
+def test_a_feed_that_cannot_be_followed_creates_no_archive(cli, db, httpserver):
+    httpserver.expect_request("/page").respond_with_data("<html><p>no feed</p></html>",
+                                                         content_type="text/html")
+    result = cli("feeds", "add", httpserver.url_for("/page"))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("newscli: error: ") and "not a feed" in result.stderr
+    assert not db.exists()
+    assert cli("list").stderr.startswith("newscli: error: no archive at ")

@@ -160,3 +160,18 @@ def test_a_feed_that_cannot_be_followed_creates_no_archive(cli, db, httpserver):
     assert result.stderr.startswith("newscli: error: ") and "not a feed" in result.stderr
     assert not db.exists()
     assert cli("list").stderr.startswith("newscli: error: no archive at ")
+
+
+@pytest.mark.parametrize("value, reason", [
+    ("", "a tag cannot be empty"),
+    ("x;y", "a tag cannot contain ';'"),
+    ("t" * 101, "at most 100 characters"),
+])
+def test_a_tag_option_value_that_cannot_be_a_tag_is_a_usage_error(samples, value, reason):
+    before = samples.json("show", "mayor-race-preview")["tags"]
+    result = samples("tag", "mayor-race-preview", "--add", value)
+    assert result.exit_code == 2  # a wrong option value, as `import --tag ''` is
+    assert result.stdout == ""
+    assert result.stderr.startswith("newscli: error: ") and reason in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert samples.json("show", "mayor-race-preview")["tags"] == before

@@ -108,3 +108,16 @@ def test_show_completion_bash_works_whatever_shell_env_and_process_tree(tmp_path
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert MARKS["bash"] in result.stdout and result.stderr == ""
+
+
+def test_install_for_powershell_without_the_program_is_one_line_and_exit_1(cli, tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    home = tmp_path / "home"
+    home.mkdir()
+    result = cli("--install-completion", "powershell", env={"HOME": str(home), "PATH": str(empty)})
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == ("newscli: error: cannot install completion for powershell: the "
+                             "program powershell is not installed\n")
+    assert list(home.iterdir()) == []

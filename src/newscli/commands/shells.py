@@ -91,6 +91,12 @@ def run(ctx: Any, param: Any) -> None:
 
         from newscli.render import say
 
-        shell, path = install(shell=shell, prog_name=prog, complete_var=complete_var)
+        try:
+            shell, path = install(shell=shell, prog_name=prog, complete_var=complete_var)
+        except FileNotFoundError as exc:  # powershell's profile is asked of the program itself
+            from typer._click.exceptions import ClickException  # exit 1, one line (cli._Group)
+
+            raise ClickException(f"cannot install completion for {shell}: the program "
+                                 f"{exc.filename or shell} is not installed") from None
         say(f"{shell} completion installed in {path}; it takes effect in a new shell")
     ctx.exit(0)

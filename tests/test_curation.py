@@ -72,7 +72,7 @@ def test_tag_refuses_before_changing_anything(samples, db):
     assert fts(db, "tags:x") == []
     assert samples("tag", "museum-restoration-grant").exit_code == 2
     empty = samples("tag", "museum-restoration-grant", "--add", " ")
-    assert empty.exit_code == 1 and "empty" in empty.stderr
+    assert empty.exit_code == 2 and "empty" in empty.stderr  # a wrong option value: usage
 
 
 def test_tags_lists_counts_in_every_format(samples):

@@ -318,9 +318,10 @@ def test_completion_without_an_archive_offers_nothing_and_creates_nothing(tmp_pa
 
 @pytest.mark.parametrize("shell", ["bash", "zsh", "fish"])
 def test_show_completion_prints_a_script_for_each_shell(cli, shell):
-    result = cli("--show-completion", shell)
-    assert result.exit_code == 0
+    result = cli("--show-completion", shell, env={"SHELL": ""})  # named: no detection needed
+    assert result.exit_code == 0, result.stderr
     assert "_COMPLETE" in result.stdout and "complete" in result.stdout
+    assert f"complete_{shell}" in result.stdout  # the script of the shell named
 
 
 # -- 9. slugs are never cut or wrapped in tables ----------------------------------------------------

@@ -376,7 +376,7 @@ def test_tag_refuses_the_separator_and_overlong_tags(cli, tmp_path, tag, says):
     (tmp_path / "a.txt").write_text("Tagged\n\nA body.\n", encoding="utf-8")
     assert cli("import", str(tmp_path / "a.txt")).exit_code == 0
     result = cli("tag", "tagged", "--add", tag)
-    assert result.exit_code == 1 and says in result.stderr and result.stderr.count("\n") == 1
+    assert result.exit_code == 2 and says in result.stderr and result.stderr.count("\n") == 1
     assert cli.json("list")[0]["tags"] == []  # nothing changed
     assert cli("tag", "tagged", "--add", "y" * 100).exit_code == 0  # the limit itself is fine
     refused = cli("import", str(tmp_path / "a.txt"), "--tag", tag)

@@ -84,7 +84,9 @@ def _env(home: Path, db: Path) -> dict[str, str]:
     fake.write_text(f"#!{sys.executable}\nimport sys\n"
                     "open(sys.argv[1], 'a', encoding='utf-8').write('\\nEdited.\\n')\n")
     fake.chmod(0o755)
-    env.update(HOME=str(home), NEWSCLI_DB=str(db), EDITOR="nano", NO_COLOR="1",
+    # SHELL: `newscli --install-completion` finds the shell among its parents, else takes the
+    # login shell; the tests may run where neither names one (a container, a CI runner).
+    env.update(HOME=str(home), NEWSCLI_DB=str(db), EDITOR="nano", NO_COLOR="1", SHELL="/bin/bash",
                PATH=os.pathsep.join((str(bin_folder), str(NEWSCLI.parent), env["PATH"])))
     return env
 

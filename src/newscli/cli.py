@@ -1,6 +1,7 @@
 """The command layer: Typer wiring, the --db option, and the one place errors become exit codes."""
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -56,6 +57,20 @@ class _Group(TyperGroup):
         for command in self.commands.values():
             use_plain_conversion(command)
 
+    def get_params(self, ctx: Any) -> list[Any]:
+        for param in self.params:  # Typer's completion flags, made to take a shell
+            if param.name in _COMPLETION_HELP and param.callback is not _completion:
+                param.callback = _completion
+                param.help = _COMPLETION_HELP[param.name]
+        return super().get_params(ctx)
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if "completion" in " ".join(args):
+            from newscli.commands.shells import take_shell
+
+            args = take_shell(ctx, args)
+        return super().parse_args(ctx, args)
+
     def list_commands(self, ctx: Any) -> list[str]:
         built = super().list_commands(ctx)
         return [*COMMANDS, *(name for name in built if name not in COMMANDS)]
@@ -86,18 +101,31 @@ class _Group(TyperGroup):
         except ClickException as exc:
             from newscli.render import say
 
+            if getattr(exc, "ctx", True) is None and not hasattr(exc, "command_path"):
+                exc.command_path = kwargs.get("prog_name") or "newscli"  # the root's options
+
             say(usage_error_line(exc))
             sys.exit(exc.exit_code)
-        except Abort:
+        except Abort as exc:
             from newscli.render import say
 
-            say("aborted; nothing was changed")
-            sys.exit(1)
+            # Click turns Ctrl-C (and Ctrl-D) at a prompt into Abort: Ctrl-C is still an
+            # interrupt (exit 130); after either, the line the prompt was on is ended first.
+            interrupted = isinstance(exc.__context__, KeyboardInterrupt)
+            ended = interrupted or isinstance(exc.__context__, EOFError)
+            say(("\n" if ended else "") + "aborted; nothing was changed")
+            sys.exit(130 if interrupted else 1)
         sys.exit(code if isinstance(code, int) else 0)
 
     def invoke(self, ctx: Any) -> Any:
+        from typer._click.exceptions import UsageError
+
         try:
             return super().invoke(ctx)
+        except UsageError as exc:
+            if exc.ctx is None and ctx.invoked_subcommand:  # the parser's own errors carry none
+                exc.command_path = f"{ctx.command_path} {ctx.invoked_subcommand}"
+            raise
         except NewscliError as exc:
             from newscli.render import error
 
@@ -112,6 +140,22 @@ class _Group(TyperGroup):
             raise _output_failed(exc) from None
         except UnicodeError as exc:
             raise _not_unicode(exc) from None
+
+
+_COMPLETION_HELP = {
+    "install_completion": "Install completion for the shell you are in, or the one named after "
+                          "it: bash, zsh, fish or powershell.",
+    "show_completion": "Print the completion script of the shell you are in, or of the one "
+                       "named after it (--show-completion bash), to install it your own way.",
+}
+
+
+def _completion(ctx: Any, param: Any, value: Any) -> None:
+    """--show-completion [SHELL], --install-completion [SHELL]: see commands.shells."""
+    if value and not ctx.resilient_parsing:
+        from newscli.commands.shells import run
+
+        run(ctx, param)
 
 
 def usage_error_line(exc: Any) -> str:
@@ -131,12 +175,18 @@ def usage_error_line(exc: Any) -> str:
     message = exc.format_message() if type(exc).__name__ == "NoSuchOption" else exc.message
     message = message.rstrip(".")
     message = message[:1].lower() + message[1:]
+    if type(exc).__name__ == "BadOptionUsage" and not hint:  # "Option '--glob' requires ..."
+        hint = exc.option_name
+        message = re.sub(r"^option '[^']*' (requires an argument|requires \d+ arguments)",
+                         r"needs a value", message)
+        message = re.sub(r"^option '[^']*' ", "", message)
     if type(exc).__name__ == "MissingParameter":
         line = f"missing {hint or 'a value'}"
     else:
         line = f"{hint}: {message}" if hint else message
     ctx = getattr(exc, "ctx", None)
-    where = f" (see {ctx.command_path} -h)" if ctx is not None else ""
+    path = ctx.command_path if ctx is not None else getattr(exc, "command_path", None)
+    where = f" (see {path} -h)" if path else ""
     return f"newscli: error: {clean(line, one_line=True)}{where}"
 
 

@@ -36,21 +36,23 @@ def resolve_all(store: Store, refs: list[str], *, exact: bool = False) -> list[d
 
 def clean_tags(tags: list[str]) -> list[str]:
     """Tags as given, trimmed; an empty one, one with `;` or one too long is refused."""
+    from newscli.errors import UsageError
+
     cleaned = [" ".join(tag.split()) for tag in tags]
     if any(not tag for tag in cleaned):
-        raise NewscliError("a tag cannot be empty")
-    check_tags(cleaned)
+        raise UsageError("a tag cannot be empty")
+    check_tags(cleaned, error=UsageError)  # a value given on the command line: exit 2
     return cleaned
 
 
-def check_tags(tags: list[str], prefix: str = "") -> None:
+def check_tags(tags: list[str], prefix: str = "", error: type[NewscliError] = NewscliError) -> None:
     """Refuse, with the reason, a tag that breaks the rules of models.tag_problem."""
     from newscli.models import tag_problem
 
     for tag in tags:
         problem = tag_problem(tag)
         if problem:
-            raise NewscliError(prefix + problem)
+            raise error(prefix + problem)
 
 
 def retag(tags: list[str], add: list[str], remove: list[str]) -> list[str]:

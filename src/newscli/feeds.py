@@ -167,11 +167,15 @@ def _first_line(problem: Any) -> str:
 
 # -- following -------------------------------------------------------------------------------
 
-def add_feed(store: Store, url: str, name: str | None, tags: Iterable[str], fetcher: Fetcher
-             ) -> dict[str, Any]:
-    """Follow a feed; it is read once now, to check it is one and to learn its title."""
+def read_feed(url: str, fetcher: Fetcher) -> ParsedFeed:
+    """The feed at `url`, fetched and parsed: FetchError or ParseError when it is none."""
     fetched = fetcher.fetch_feed(url)
-    parsed = parse_feed(fetched.content, fetched.final_url)
+    return parse_feed(fetched.content, fetched.final_url)
+
+
+def add_feed(store: Store, url: str, name: str | None, tags: Iterable[str], parsed: ParsedFeed
+             ) -> dict[str, Any]:
+    """Follow the feed read from `url` (read_feed: to check it is one and learn its title)."""
     name = (name or parsed.title or urlsplit(url).netloc).strip()
     with store.transaction():
         feed_rows.add(store.conn, name, url, tags, parsed.title)

@@ -337,7 +337,7 @@ class Fetcher:
         return b"".join(chunks)
 
     def _host_slot(self, url: str) -> threading.Semaphore:
-        host = urlsplit(url).netloc.lower()
+        host = _host(url)
         with self._lock:
             if host not in self._hosts:
                 self._hosts[host] = threading.Semaphore(self.settings.per_host)
@@ -374,8 +374,16 @@ class Fetcher:
 
 
 def check_scheme(url: str) -> None:
+    """An http or https URL whose parts can be read, or a FetchError saying what is wrong."""
     if not is_url(url):
         raise FetchError("only http and https URLs are fetched")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - reading it checks it: `http://host:99999/` has none
+    except ValueError as exc:
+        raise FetchError(f"not a valid URL ({exc})") from None
+    if not parts.hostname:
+        raise FetchError("not a valid URL (no host)")
 
 
 def retry_after(value: str | None) -> float | None:
@@ -423,7 +431,7 @@ def _hosts_in_turn(jobs: list[Any]) -> list[Any]:
     waiting on that host's limit while the others idle."""
     by_host: dict[str, list[Any]] = {}
     for job in jobs:
-        by_host.setdefault(urlsplit(job[1]).netloc.lower(), []).append(job)
+        by_host.setdefault(_host(job[1]), []).append(job)
     queues = list(by_host.values())
     ordered = []
     for turn in range(max((len(q) for q in queues), default=0)):
@@ -432,9 +440,21 @@ def _hosts_in_turn(jobs: list[Any]) -> list[Any]:
 
 
 def _host_count(jobs: list[Any]) -> int:
-    return len({urlsplit(job[1]).netloc.lower() for job in jobs})
+    return len({_host(job[1]) for job in jobs})
 
 
 def _site(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # refused by check_scheme when it is fetched
+        return url.lower()
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def _host(url: str) -> str:
+    """The host part of a URL, as the per-host limit counts it; the URL itself if it has none
+    that can be read (`http://[::1`, refused by check_scheme when it is fetched)."""
+    try:
+        return urlsplit(url).netloc.lower()
+    except ValueError:
+        return url.lower()

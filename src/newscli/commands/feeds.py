@@ -30,12 +30,13 @@ def add_command(
     tag: Annotated[list[str] | None, typer.Option("--tag", help="Tag its articles (repeatable).")] = None,
 ) -> None:
     """Follow a feed: it is read once now, to check it is a feed and learn its title."""
-    from newscli.feeds import add_feed
+    from newscli.feeds import add_feed, read_feed
     from newscli.render import clean, say
 
-    store = open_store(ctx, create=True)
     with _fetcher() as fetcher:
-        added = add_feed(store, url, source, [t.strip() for t in tag or () if t.strip()], fetcher)
+        parsed = read_feed(url, fetcher)  # first: a feed that cannot be read creates no archive
+    store = open_store(ctx, create=True)
+    added = add_feed(store, url, source, [t.strip() for t in tag or () if t.strip()], parsed)
     say(f"following {clean(added['name'], one_line=True)} ({added['entries']} entries now; "
         "`newscli feeds update` imports them)")
 

@@ -90,6 +90,11 @@ def import_command(
         before = last_article_id(store)
         report = import_paths(store, paths, options, advance)
         _print_report(report, report_format, quiet, dry_run)
+        if not quiet and _found_nothing(report):
+            from newscli.render import clean, say
+
+            say(f"note: no file to import: none matches --glob {clean(' '.join(globs))} "
+                "(--glob '*' takes every file)")
         if not dry_run and not quiet:
             from newscli.commands.alerts import report_new_matches
 
@@ -98,6 +103,14 @@ def import_command(
         raise typer.Exit(130)
     if report.failed or report.stopped:
         raise typer.Exit(1)
+
+
+def _found_nothing(report: Any) -> bool:
+    """Whether the paths held no file to read at all (an empty folder, PDFs only)."""
+    from newscli.importer.report import OUTCOMES
+
+    return not (any(getattr(report, name) for name in OUTCOMES) or report.skipped
+                or report.interrupted or report.stopped)
 
 
 def _checked_tags(tags: list[str] | None) -> tuple[str, ...]:

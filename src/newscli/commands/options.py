@@ -40,15 +40,30 @@ def filters_from(
     A bad date is a usage error (exit 2).
     """
     from newscli.models import Filters
-    from newscli.query import parse_date_bound
 
     return Filters(
         sources=list(source or ()),
         tags=list(tag or ()),
         authors=list(author or ()),
-        since=parse_date_bound(since) if since else None,
-        until=parse_date_bound(until) if until else None,
+        since=_date_bound(since, "--since"),
+        until=_date_bound(until, "--until"),
     )
+
+
+def _date_bound(text: str | None, option: str) -> Any:
+    """The date an option gives; a bad one names the option, as every other usage error does."""
+    if not text:
+        return None
+    from typer._click.globals import get_current_context
+
+    from newscli.errors import QueryError
+    from newscli.query import parse_date_bound
+
+    try:
+        return parse_date_bound(text)
+    except QueryError as exc:
+        ctx = get_current_context(silent=True)
+        raise typer.BadParameter(str(exc), ctx=ctx, param_hint=option) from None
 
 
 def query_text(words: list[str], command: str) -> str:

@@ -146,7 +146,8 @@ def search_command(
         shown = emit(hits, fmt, ARTICLES, (*LIST_FIELDS, "score", "snippet"),
                      table=lambda cells: print_table(cells, ("rank", "result"), header=False),
                      raw_cells=raw_cells)
-        total = search.count(store, query) if shown or offset else 0
+        # Nothing shown means nothing matched, unless --offset or --limit 0 asked for no rows.
+        total = search.count(store, query) if shown or offset or limit == 0 else 0
     _report_hits(store, query, options, text, shown, offset, total)
     if total == 0:
         raise typer.Exit(1)
@@ -180,6 +181,8 @@ def _report_hits(
             message += f"; try: newscli search {hint} ({count:,} {_matches(count)})"
         say(message)
     elif shown == total:
+        say(f"{total:,} {_matches(total)}")
+    elif shown == 0 and offset < total:  # --limit 0: the count alone
         say(f"{total:,} {_matches(total)}")
     elif shown == 0:
         say(f"only {total:,} {_matches(total)}; --offset {offset} is past the end")

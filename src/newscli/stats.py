@@ -52,14 +52,25 @@ def coverage(
         raise ValueError(by)
     if by in PERIODS:
         counts = _fold(_day_counts(store, filters, match), by)
-        totals = _fold(_day_counts(store, base, None), by)
+        same = match is None and _selects_the_same(filters, base)  # one pass, not two
+        totals = counts if same else _fold(_day_counts(store, base, None), by)
         keys: list[Any] = list(_periods(totals, by))
         if totals.get(None):
             keys.append(None)
         return [_share_row(key, counts.get(key, 0), totals.get(key, 0)) for key in keys]
-    all_counts = {_same(key, by): total for key, total in _field_counts(store, by, base, None)}
-    return [_share_row(key, count, all_counts.get(_same(key, by), count))
-            for key, count in _field_counts(store, by, filters, match)]
+    rows = _field_counts(store, by, filters, match)
+    if not (match is None and _selects_the_same(filters, base)):
+        all_rows = _field_counts(store, by, base, None)
+    else:
+        all_rows = rows
+    all_counts = {_same(key, by): total for key, total in all_rows}
+    return [_share_row(key, count, all_counts.get(_same(key, by), count)) for key, count in rows]
+
+
+def _selects_the_same(filters: Filters | None, base: Filters | None) -> bool:
+    from newscli.models import Filters
+
+    return (filters or Filters()) == (base or Filters())
 
 
 def compare(

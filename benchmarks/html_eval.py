@@ -284,8 +284,6 @@ def _ablations() -> dict[str, Callable[[], Iterator[None]]]:
     return {
         "title: page's own choice (off = trafilatura's title)": patch(html, "choose_title", lambda f: None),
         "title: <title> segment guess": patch(titles, "_guess_title_segment", lambda t: t),
-        "title: a <title> cut before ` – Site` of up to three words":
-            patch(titles, "_head_before_dash", lambda t: t),
         "title: site name stripped": patch(titles, "strip_site_name", lambda t, s: t),
         "title: visible headline the metadata confirms": patch(titles, "_agreement", lambda h, c: None),
         "title: a heading inside the claim only at its start or after a shorter kicker":

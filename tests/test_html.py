@@ -80,22 +80,6 @@ def test_news_page_body_keeps_paragraphs_and_subheadings_and_drops_the_rest():
         assert chrome not in body
 
 
-@pytest.mark.parametrize(
-    "title, expected",
-    [
-        ("Harbour festival draws record crowds – Bay Radio", "Harbour festival draws record crowds"),
-        ("Harbour festival draws record crowds — Bay Radio Blog",
-         "Harbour festival draws record crowds"),
-        ("Ferries – what the new timetable means for you", "Ferries – what the new timetable means for you"),
-        ("Pier – Bay Radio", "Pier – Bay Radio"),  # the head must be the longer part
-    ],
-)
-def test_a_title_ending_in_a_dash_and_a_short_site_name_loses_it(title, expected):
-    html = (f"<html><head><title>{title}</title></head><body><article>{PARAGRAPHS}"
-            "</article></body></html>")
-    assert page("dash.html", html).title == expected
-
-
 def test_page_with_only_a_title_and_paragraphs():
     a = page("festival.htm", (PAGES / "title-only.html").read_bytes())
     assert a.title == "Harbour festival draws record crowds"  # the `| Bay Radio News` segment goes

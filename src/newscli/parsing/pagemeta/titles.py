@@ -67,28 +67,11 @@ def _splits(title: str) -> Iterator[tuple[str, str]]:
 
 
 def _guess_title_segment(title: str) -> str:
-    """A <title> of segments with no known site name: the last of `»`, the longest of `|`, the
-    head before a spaced en or em dash and at most three words (WordPress's default
-    `Headline – Site`)."""
+    """A <title> of segments with no known site name: the last of `»`, the longest of `|`."""
     if " » " in title:
         return title.rsplit(" » ", 1)[1]
     if " | " in title:
         return max(title.split(" | "), key=len)
-    return _head_before_dash(title)
-
-
-# At most this many words after a spaced en or em dash at the end of a <title>: a site's name.
-SITE_TAIL_WORDS = 3
-_LAST_DASH = re.compile(r"\s+[–—]\s+(?=[^–—]*$)")
-
-
-def _head_before_dash(title: str) -> str:
-    """`Headline – My website` -> `Headline`, when the head is the longer part."""
-    match = _LAST_DASH.search(title)
-    if match:
-        head, tail = title[: match.start()], title[match.end():]
-        if len(tail.split()) <= SITE_TAIL_WORDS < len(head.split()):
-            return head
     return title
 
 

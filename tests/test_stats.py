@@ -182,3 +182,26 @@ def test_compare_puts_queries_on_the_same_rows_with_zeros(store):
         ("Gazette", "m", 1, 2, 0.5), ("Gazette", "b", 0, 2, 0.0),
         ("Herald", "m", 0, 2, 0.0), ("Herald", "b", 1, 2, 0.5),
     ]
+
+
+def test_article_ids_from_the_indexes_are_the_ids_the_table_holds(tmp_path):
+    """The ids of every article, of a query's matches and of a filter's, in id order, whether
+    they are read from an index (no filter) or from the table (filters)."""
+    from newscli.store import stats as counting
+
+    folder = tmp_path / "some"
+    folder.mkdir()
+    for number in range(12):
+        word = "harbour" if number % 3 == 0 else "museum"
+        write(folder, f"{number:02}.txt", f"Story {number}\n\nThe {word} board met.")
+    store = Store.open(tmp_path / "a.db")
+    assert import_paths(store, [str(folder)]).failed == 0
+    store.conn.execute("DELETE FROM articles WHERE id = 5")  # ids with a gap
+    for column in ("updated_at", "published", "source", "url"):  # every index in another order
+        store.conn.execute(f"UPDATE articles SET {column} = printf('%03d', 100 - id)")
+    table = [row[0] for row in store.conn.execute("SELECT id FROM articles NOT INDEXED ORDER BY id")]
+    assert counting.article_ids(store.conn) == table
+    harbour = [row[0] for row in store.conn.execute(
+        "SELECT id FROM articles WHERE body LIKE '%harbour%' ORDER BY id")]
+    assert counting.article_ids(store.conn, None, '"harbour"') == harbour
+    assert counting.article_ids(store.conn, Filters(sources=["No Such Desk"]), '"harbour"') == []

@@ -52,7 +52,22 @@ def totals(conn: sqlite3.Connection, filters: Filters | None, match: str | None)
 
 def article_ids(conn: sqlite3.Connection, filters: Filters | None = None,
                 match: str | None = None) -> list[int]:
-    """Ids of the matching articles (every article without filters or match), in id order."""
+    """Ids of the matching articles (every article without filters or match), in id order.
+
+    Read from an index, not the table: a scan of the table reads every article's text (10 GB at
+    1,000,000 articles), while any index holds the ids (the planner takes the smallest), and the
+    full-text index alone says which articles a query matches.
+    """
+    if filters is None or filters == Filters():
+        plain = conn.cursor()
+        plain.row_factory = None  # a million sqlite3.Row objects cost a third more than tuples
+        if match is None:
+            ids = [row_id for (row_id,) in plain.execute("SELECT id FROM articles")]
+        else:
+            sql = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+            ids = [row_id for (row_id,) in plain.execute(sql, (match,))]
+        ids.sort()
+        return ids
     where, params = where_clause(filters, match)
     return [row[0] for row in conn.execute(f"SELECT id FROM articles{where} ORDER BY id", params)]
 

@@ -372,3 +372,21 @@ def test_page_cache_is_set_for_the_block_and_restored(store):
     with page_cache(store.conn, 24_000):
         assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == -24_000
     assert store.conn.execute("PRAGMA cache_size").fetchone()[0] == before
+
+
+def test_articles_signed_meanwhile_by_another_import_are_signed_again_without_error(tmp_path):
+    """A window is signed after its batches commit, and every import signs what it finds
+    unsigned: two imports at once may sign the same articles, with the same rows."""
+    from newscli.store import signatures as stored
+
+    archive = Store.open(tmp_path / "a.db")
+    words = " ".join(f"word{n}" for n in range(300))
+    write(tmp_path / "in", "a.txt", f"Harbour story\n\nThe harbour board met. {words}")
+    assert import_paths(archive, [str(tmp_path / "in")]).failed == 0
+    dupes.ensure_signed(archive)
+    article_id, body = archive.conn.execute("SELECT id, body FROM articles").fetchone()
+    signed = [(article_id, signatures.signature(body))]
+    with archive.transaction():  # as the window of another import would, once more
+        stored.store_signatures(archive.conn, signed, *signatures.bucket_rows(signed))
+    assert archive.conn.execute("SELECT count(*) FROM article_buckets WHERE article_id = ?",
+                                (article_id,)).fetchone()[0] > 0

@@ -41,7 +41,9 @@ def store_signatures(
         f"INSERT OR REPLACE INTO {SIGNATURES} (article_id, shingles, minhash) VALUES (?, ?, ?)",
         ((article_id, count, sketch) for article_id, (count, sketch) in signed),
     )
-    conn.executemany(f"INSERT INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)",
+    # OR IGNORE: another import may have signed the same articles meanwhile (a window is signed
+    # after its batches commit, and every import signs what it finds unsigned), with the same rows.
+    conn.executemany(f"INSERT OR IGNORE INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)",
                      _pairs(buckets, ids))
 
 

@@ -178,7 +178,7 @@ def _short(argv: list[str]) -> list[str]:
     for arg in argv:
         for prefix in (str(BIN) + "/", str(HERE) + "/"):
             arg = arg.replace(prefix, "")
-        out.append(arg)
+        out.append(arg.replace(str(ROOT.parent) + "/", "../"))  # the shared corpora, as the README says
     return out
 
 

@@ -7,10 +7,10 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from newscli.models import Filters
 from newscli.store import stats as counting
 
 if TYPE_CHECKING:
-    from newscli.models import Filters
     from newscli.store import Store
 
 GROUPINGS = ("source", "author", "tag", "year", "month", "week", "day")
@@ -59,17 +59,13 @@ def coverage(
             keys.append(None)
         return [_share_row(key, counts.get(key, 0), totals.get(key, 0)) for key in keys]
     rows = _field_counts(store, by, filters, match)
-    if not (match is None and _selects_the_same(filters, base)):
-        all_rows = _field_counts(store, by, base, None)
-    else:
-        all_rows = rows
+    same = match is None and _selects_the_same(filters, base)
+    all_rows = rows if same else _field_counts(store, by, base, None)
     all_counts = {_same(key, by): total for key, total in all_rows}
     return [_share_row(key, count, all_counts.get(_same(key, by), count)) for key, count in rows]
 
 
 def _selects_the_same(filters: Filters | None, base: Filters | None) -> bool:
-    from newscli.models import Filters
-
     return (filters or Filters()) == (base or Filters())
 
 

@@ -390,3 +390,81 @@ def test_articles_signed_meanwhile_by_another_import_are_signed_again_without_er
         stored.store_signatures(archive.conn, signed, *signatures.bucket_rows(signed))
     assert archive.conn.execute("SELECT count(*) FROM article_buckets WHERE article_id = ?",
                                 (article_id,)).fetchone()[0] > 0
+
+
+# -- the bucket tables: recent rows, merged now and then ----------------------------------
+
+
+def bucket_row_counts(store: Store) -> tuple[int, int]:
+    return tuple(store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                 for table in (schema.BUCKETS, schema.RECENT_BUCKETS))
+
+
+def move_rows_to_recent(store: Store) -> None:
+    """As an import that stopped before its rows were merged (a kill) leaves them."""
+    with store.transaction():
+        store.conn.execute(f"INSERT INTO {schema.RECENT_BUCKETS} SELECT * FROM {schema.BUCKETS}")
+        store.conn.execute(f"DELETE FROM {schema.BUCKETS}")
+
+
+COPIES = {
+    "a.md": story("Wind farm approved", WIRE, "2024-05-01", "Wire"),
+    "b.md": story("Wind farm gets the go-ahead", WIRE + EXTRA, "2024-05-02", "Gazette"),
+    "c.md": story("Fishermen challenge wind farm", OTHER_STORY, "2024-05-10", "Herald"),
+}
+
+
+def test_an_import_leaves_its_bucket_rows_merged_into_the_large_table(store, tmp_path):
+    import_stories(store, tmp_path, COPIES)
+    assert bucket_row_counts(store) == (3 * signatures.BANDS, 0)
+
+
+def test_rows_not_merged_yet_are_found_by_every_reader(store, tmp_path):
+    import_stories(store, tmp_path, COPIES)
+    from newscli.store import signatures as stored
+
+    move_rows_to_recent(store)
+    assert stored.sharing_a_bucket(store.conn, 1) == [2]
+    assert [(a, b) for a, b, _ in dupes.confirmed_pairs(store.conn, None, 0.5)] == [(1, 2)]
+    assert [(a, b) for a, b, _ in dupes.confirmed_pairs(store.conn, [1, 2, 3], 0.5)] == [(1, 2)]
+    keys = np.array(signatures.band_keys(store.conn.execute(
+        "SELECT minhash FROM article_signatures WHERE article_id = 2").fetchone()[0]), dtype=np.uint64)
+    assert {tuple(ids) for ids in stored.bucket_members(store.conn, keys).values()} >= {(1, 2)}
+    assert slugs(dupes.find_groups(store)) == [["wind-farm-approved", "wind-farm-gets-the-go-ahead"]]
+    assert bucket_row_counts(store) == (3 * signatures.BANDS, 0)  # find_groups merged them
+
+
+def test_recent_rows_move_once_there_are_enough_of_them(store, tmp_path):
+    import_stories(store, tmp_path, COPIES)
+    from newscli.store import signatures as stored
+
+    move_rows_to_recent(store)
+    with store.transaction():
+        assert not stored.merge_recent(store.conn, 3 * signatures.BANDS + 1)
+        assert bucket_row_counts(store) == (0, 3 * signatures.BANDS)
+        assert stored.merge_recent(store.conn, 3 * signatures.BANDS)
+    assert bucket_row_counts(store) == (3 * signatures.BANDS, 0)
+
+
+def test_deleting_an_article_anywhere_drops_its_bucket_rows_from_both_tables(store, tmp_path, db):
+    import_stories(store, tmp_path, COPIES)
+    with store.transaction():  # article 1's rows in the large table, article 2's in the recent one
+        store.conn.execute(f"INSERT INTO {schema.RECENT_BUCKETS} SELECT * FROM {schema.BUCKETS} "
+                           "WHERE article_id = 2")
+        store.conn.execute(f"DELETE FROM {schema.BUCKETS} WHERE article_id = 2")
+    other = sqlite3.connect(db)  # another program: the triggers are plain SQL
+    other.execute("DELETE FROM articles WHERE id IN (1, 2)")
+    other.commit()
+    other.close()
+    assert bucket_row_counts(store) == (signatures.BANDS, 0)
+    assert [tuple(row) for row in store.conn.execute(
+        f"SELECT DISTINCT article_id FROM {schema.BUCKETS}")] == [(3,)]
+
+
+def test_a_changed_body_drops_the_old_rows_and_signs_the_new_text(store, tmp_path):
+    import_stories(store, tmp_path, COPIES)
+    store.conn.execute("UPDATE articles SET body = ? WHERE id = 3", (WIRE + EXTRA + EXTRA,))
+    store.conn.commit()
+    assert bucket_row_counts(store) == (2 * signatures.BANDS, 0)
+    groups = dupes.find_groups(store)
+    assert [len(group) for group in groups] == [3]

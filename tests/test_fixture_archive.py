@@ -155,3 +155,19 @@ def test_a_new_archive_has_the_fts_settings(tmp_path: Path):
     stored = dict(conn.execute("SELECT k, v FROM articles_fts_config"))
     conn.close()
     assert {name: stored[name] for name, _ in FTS_SETTINGS} == dict(FTS_SETTINGS)
+
+
+def test_the_upgrade_lists_every_article_s_buckets_with_its_signature(archive_copy: Path):
+    import sqlite3
+
+    from newscli.store import Store
+
+    Store.open(archive_copy).close()
+    conn = sqlite3.connect(archive_copy)
+    listed = {(article_id, bucket) for article_id, raw in
+              conn.execute("SELECT article_id, buckets FROM article_signatures")
+              for bucket in json.loads(raw or "[]")}
+    rows = set(conn.execute("SELECT article_id, bucket FROM article_buckets UNION "
+                            "SELECT article_id, bucket FROM article_buckets_recent"))
+    conn.close()
+    assert listed == rows and len(rows) > 100

@@ -77,10 +77,12 @@ def sign_if_changed(
 
 
 def ensure_signed(store: Store) -> None:
-    """Heal missing signatures in one transaction, so reads can trust the bucket index."""
-    if stored.has_unsigned(store.conn):
+    """Heal missing signatures and merge the recent bucket rows, in one transaction, so reads
+    can trust the bucket index and read it in one pass."""
+    if stored.has_unsigned(store.conn) or stored.has_recent(store.conn):
         with store.transaction():
             stored.sign_missing(store.conn)
+            stored.merge_recent(store.conn)
 
 
 def count_unsigned(conn: sqlite3.Connection) -> int:
@@ -225,6 +227,7 @@ def _sign_new(conn: sqlite3.Connection, new: dict[int, tuple[Signature, bytes]])
     members = stored.bucket_members(conn, buckets[distinct])
     del distinct
     stored.store_signatures(conn, signed, buckets, ids)
+    stored.merge_recent(conn, stored.RECENT_ROWS)
     shared = _shared_buckets(members, buckets, ids)
     articles = _Articles(conn)
     articles.sketches.update((article_id, sketch) for article_id, (_, sketch) in signed)

@@ -86,13 +86,13 @@ M002_SIGNATURES = [
 
 
 def m002_signatures(conn: sqlite3.Connection) -> None:
-    """Near-duplicate signatures (see newscli.dupes), dropped by triggers when a body changes;
-    the articles already stored are signed."""
-    from newscli.store import signatures
+    """Near-duplicate signatures (see newscli.dupes), dropped by triggers when a body changes.
 
+    The articles already stored are signed by m010, the step whose tables the signing code
+    writes (it signed them here until m010 changed those tables).
+    """
     for sql in M002_SIGNATURES:
         conn.execute(sql)
-    signatures.sign_missing(conn)
 
 
 M003_IMPORT_FILES = [
@@ -243,16 +243,20 @@ def m006_search_text(conn: sqlite3.Connection, progress: Progress | None = None)
 
 def m007_sign_every_script(conn: sqlite3.Connection) -> None:
     """Sign again the articles in scripts written without spaces: their shingles are character
-    trigrams now (newscli.signatures), where a whole run was one word before."""
+    trigrams now (newscli.signatures), where a whole run was one word before.
+
+    Their old signatures are dropped here and m010 signs them, as it signs every unsigned
+    article with the code that writes its tables.
+    """
     from newscli.searchtext import has_spaced
-    from newscli.store import signatures
 
     last = 0
     while rows := conn.execute("SELECT id, body FROM articles WHERE id > ? ORDER BY id LIMIT 1000",
                                (last,)).fetchall():
         for article_id, body in rows:
             if has_spaced(body):
-                signatures.sign(conn, article_id, body)
+                conn.execute("DELETE FROM article_buckets WHERE article_id = ?", (article_id,))
+                conn.execute("DELETE FROM article_signatures WHERE article_id = ?", (article_id,))
         last = rows[-1][0]
 
 
@@ -271,6 +275,45 @@ def m009_updated_order(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX articles_updated_at ON articles(updated_at)")
 
 
+# An article's bucket rows are found from the list kept with its signature, not from an index
+# by article: a second B-tree that every bucket row also went into. The rows of recent imports
+# go into a small table first, merged into the large one in one sorted pass now and then
+# (newscli.store.signatures.merge_recent): a window's rows written straight into the large
+# table rewrote nearly all of its pages every window, quadratic in the archive's size.
+_BUCKETS_OF_OLD = ("(SELECT value FROM json_each("
+                   "(SELECT buckets FROM article_signatures WHERE article_id = old.id)))")
+_DROP_SIGNATURE_M010 = (
+    f"DELETE FROM article_buckets WHERE bucket IN {_BUCKETS_OF_OLD} AND article_id = old.id; "
+    f"DELETE FROM article_buckets_recent WHERE bucket IN {_BUCKETS_OF_OLD} AND article_id = old.id; "
+    "DELETE FROM article_signatures WHERE article_id = old.id;"
+)
+M010_BUCKET_RUNS = [
+    "ALTER TABLE article_signatures ADD COLUMN buckets TEXT",
+    "UPDATE article_signatures SET buckets = (SELECT json_group_array(bucket) FROM article_buckets "
+    "WHERE article_id = article_signatures.article_id)",
+    "DROP INDEX article_buckets_article",
+    "CREATE TABLE article_buckets_recent (bucket INTEGER NOT NULL, article_id INTEGER NOT NULL, "
+    "PRIMARY KEY (bucket, article_id)) WITHOUT ROWID",
+    "DROP TRIGGER articles_signature_ad",
+    "DROP TRIGGER articles_signature_au",
+    f"CREATE TRIGGER articles_signature_ad AFTER DELETE ON articles BEGIN {_DROP_SIGNATURE_M010} END",
+    "CREATE TRIGGER articles_signature_au AFTER UPDATE OF body ON articles "
+    f"WHEN old.body IS NOT new.body BEGIN {_DROP_SIGNATURE_M010} END",
+]
+
+
+def m010_bucket_runs(conn: sqlite3.Connection) -> None:
+    """Each signature lists its article's buckets (JSON), the index of bucket rows by article
+    goes, and recent rows get a table of their own (see above); then every unsigned article is
+    signed (those m002 and m007 leave to this step)."""
+    from newscli.store import signatures
+
+    for sql in M010_BUCKET_RUNS:
+        conn.execute(sql)
+    signatures.sign_missing(conn)
+    signatures.merge_recent(conn)
+
+
 MIGRATIONS: list[Callable[..., None]] = [
     m001_articles,
     m002_signatures,
@@ -281,6 +324,7 @@ MIGRATIONS: list[Callable[..., None]] = [
     m007_sign_every_script,
     m008_date_order,
     m009_updated_order,
+    m010_bucket_runs,
 ]
 # Steps that take a progress callback (done, total) as their second argument.
 REPORTING = frozenset({m006_search_text})

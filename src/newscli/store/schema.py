@@ -12,6 +12,7 @@ FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 FTS_INSERT_TRIGGER = "articles_ai"  # as sqlite-utils names it
 SIGNATURES = "article_signatures"
 BUCKETS = "article_buckets"
+RECENT_BUCKETS = "article_buckets_recent"  # rows not yet merged into BUCKETS
 # Triggers every archive has; `newscli info` reports any that is missing.
 TRIGGERS = ("articles_ai", "articles_ad", "articles_au", "articles_signature_ad",
             "articles_signature_au")

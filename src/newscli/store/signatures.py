@@ -10,14 +10,21 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from newscli.signatures import Signature, bucket_rows, signature
-from newscli.store.schema import BUCKETS, SIGNATURES
+from newscli.signatures import Signature, band_keys, bucket_rows, signature
+from newscli.store.schema import BUCKETS, RECENT_BUCKETS, SIGNATURES
 from newscli.store.sql import placeholders, rows_in
 
 if TYPE_CHECKING:
     import numpy as np
 
 _UNSIGNED = f"SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM {SIGNATURES})"
+# The bucket rows of recent signing wait in RECENT_BUCKETS until it holds this many (about
+# 100,000 articles' worth, 17,000 pages), then go into BUCKETS in one sorted pass: each pass
+# rewrites BUCKETS once, where writing every window of an import straight into it rewrote it
+# every window (benchmarks/RESULTS.md, "the bucket rows").
+RECENT_ROWS = 4_200_000
+# Every bucket table, for the statements that read or delete rows wherever they are.
+_TABLES = (BUCKETS, RECENT_BUCKETS)
 
 
 def sign(conn: sqlite3.Connection, article_id: int, body: str, parts: Signature | None = None
@@ -26,7 +33,7 @@ def sign(conn: sqlite3.Connection, article_id: int, body: str, parts: Signature 
 
     parts: signature(body), when the caller has it already.
     """
-    conn.execute(f"DELETE FROM {BUCKETS} WHERE article_id = ?", (article_id,))
+    drop_buckets(conn, article_id)
     signed = [(article_id, parts if parts is not None else signature(body))]
     store_signatures(conn, signed, *bucket_rows(signed))
 
@@ -35,15 +42,18 @@ def store_signatures(
     conn: sqlite3.Connection, signed: list[tuple[int, Signature]], buckets: np.ndarray, ids: np.ndarray
 ) -> None:
     """Two statements, whatever the number of articles. The bucket rows go in sorted by bucket:
-    they land in the index in order, page after page, instead of at random places all over it
-    (a 100,000-article import writes 4 million)."""
+    they land in the index in order, page after page, instead of at random places all over it.
+    They go into the small table of recent rows, which is merged into the large one once full.
+    Each signature lists its buckets, so that deleting an article finds its rows without an
+    index by article."""
     conn.executemany(
-        f"INSERT OR REPLACE INTO {SIGNATURES} (article_id, shingles, minhash) VALUES (?, ?, ?)",
-        ((article_id, count, sketch) for article_id, (count, sketch) in signed),
+        f"INSERT OR REPLACE INTO {SIGNATURES} (article_id, shingles, minhash, buckets) "
+        "VALUES (?, ?, ?, ?)",
+        ((article_id, count, sketch, _listed(sketch)) for article_id, (count, sketch) in signed),
     )
     # OR IGNORE: another import may have signed the same articles meanwhile (a window is signed
     # after its batches commit, and every import signs what it finds unsigned), with the same rows.
-    conn.executemany(f"INSERT OR IGNORE INTO {BUCKETS} (bucket, article_id) VALUES (?, ?)",
+    conn.executemany(f"INSERT OR IGNORE INTO {RECENT_BUCKETS} (bucket, article_id) VALUES (?, ?)",
                      _pairs(buckets, ids))
 
 
@@ -53,6 +63,38 @@ def _pairs(buckets: np.ndarray, ids: np.ndarray, chunk: int = 10_000) -> Iterato
     for start in range(0, len(buckets), chunk):
         yield from zip(buckets[start : start + chunk].tolist(), ids[start : start + chunk].tolist(),
                        strict=True)
+
+
+def _listed(sketch: bytes | None) -> str | None:
+    return "[" + ",".join(map(str, band_keys(sketch))) + "]" if sketch else None
+
+
+def drop_buckets(conn: sqlite3.Connection, article_id: int) -> None:
+    """Delete the article's bucket rows, found from the buckets its signature lists."""
+    listed = f"SELECT value FROM json_each((SELECT buckets FROM {SIGNATURES} WHERE article_id = ?))"
+    for table in _TABLES:
+        conn.execute(f"DELETE FROM {table} WHERE bucket IN ({listed}) AND article_id = ?",
+                     (article_id, article_id))
+
+
+def merge_recent(conn: sqlite3.Connection, at_least: int = 1) -> bool:
+    """Move the recent bucket rows into the large table once there are at least `at_least` of
+    them, in one pass in bucket order; whether they moved. Call inside a transaction."""
+    if at_least > 1:
+        held = conn.execute(f"SELECT count(*) FROM {RECENT_BUCKETS}").fetchone()[0]
+    else:
+        held = conn.execute(f"SELECT count(*) FROM (SELECT 1 FROM {RECENT_BUCKETS} LIMIT 1)").fetchone()[0]
+    if held < at_least:
+        return False
+    # Read in the recent table's own order (by bucket): the rows land in the large one page
+    # after page; into an empty one SQLite copies them whole.
+    conn.execute(f"INSERT OR IGNORE INTO {BUCKETS} SELECT * FROM {RECENT_BUCKETS}")
+    conn.execute(f"DELETE FROM {RECENT_BUCKETS}")
+    return True
+
+
+def has_recent(conn: sqlite3.Connection) -> bool:
+    return conn.execute(f"SELECT 1 FROM {RECENT_BUCKETS} LIMIT 1").fetchone() is not None
 
 
 def is_signed(conn: sqlite3.Connection, article_id: int) -> bool:
@@ -85,8 +127,6 @@ def sign_missing(conn: sqlite3.Connection) -> int:
     ids = [row[0] for row in conn.execute(_UNSIGNED)]
     for start in range(0, len(ids), SIGN_CHUNK):
         chunk = ids[start : start + SIGN_CHUNK]
-        # A bucket row left without its signature (an outside edit) would collide.
-        list(rows_in(conn, f"DELETE FROM {BUCKETS} WHERE article_id IN ", chunk))
         signed = [(article_id, signature(body)) for article_id, body in bodies(conn, chunk)]
         store_signatures(conn, signed, *bucket_rows(signed))
     return len(ids)
@@ -104,12 +144,10 @@ def sketches(conn: sqlite3.Connection, ids: Iterable[int]) -> Iterator[tuple[int
 
 def sharing_a_bucket(conn: sqlite3.Connection, article_id: int) -> list[int]:
     """The other articles in any of this one's buckets, by id."""
-    return [row[0] for row in conn.execute(
-        f"SELECT DISTINCT other.article_id FROM {BUCKETS} AS mine JOIN {BUCKETS} AS other "
-        "ON other.bucket = mine.bucket WHERE mine.article_id = ? AND other.article_id != ? "
-        "ORDER BY other.article_id",
-        (article_id, article_id),
-    )]
+    mine = f"SELECT value FROM json_each((SELECT buckets FROM {SIGNATURES} WHERE article_id = ?))"
+    sql = " UNION ".join(f"SELECT article_id FROM {table} WHERE bucket IN ({mine}) AND article_id != ?"
+                         for table in _TABLES)
+    return [row[0] for row in conn.execute(f"{sql} ORDER BY 1", (article_id, article_id) * 2)]
 
 
 # Buckets asked about in one query (a JSON array of about 1 MB).
@@ -120,29 +158,37 @@ def bucket_members(conn: sqlite3.Connection, buckets: np.ndarray) -> dict[int, l
     """The stored articles in each of the buckets (sorted: the index is read in order), one
     query per MEMBERS_CHUNK buckets."""
     members: dict[int, list[int]] = {}
-    sql = (f"SELECT bucket, article_id FROM {BUCKETS} WHERE bucket IN "
-           "(SELECT value FROM json_each(?)) ORDER BY bucket, article_id")
+    sql = " UNION ".join(f"SELECT bucket, article_id FROM {table} WHERE bucket IN "
+                         "(SELECT value FROM json_each(?1))" for table in _TABLES)
     for start in range(0, len(buckets), MEMBERS_CHUNK):
         chunk = json.dumps(buckets[start : start + MEMBERS_CHUNK].tolist())
-        for bucket, article_id in conn.execute(sql, (chunk,)):
+        for bucket, article_id in conn.execute(f"{sql} ORDER BY 1, 2", (chunk,)):
             members.setdefault(bucket, []).append(article_id)
     return members
 
 
 def shared_bucket_rows(conn: sqlite3.Connection, ids: list[int] | None) -> Iterator[tuple[int, int]]:
     """(bucket, article id) of every bucket holding two articles or more (among ids, if given),
-    ordered by bucket, from one pass over the index.
+    ordered by bucket.
 
-    The shared buckets are found by counting alone, then only their rows are read: twice as
-    fast as collecting every bucket's members.
+    For the whole archive, one pass over the large table's index (the recent rows are merged
+    into it by every writer that reads it: dupes.ensure_signed); the shared buckets are found
+    by counting alone, then only their rows are read, twice as fast as collecting every
+    bucket's members. Among ids, from the buckets their signatures list.
     """
-    within, params = "", []
     if ids is not None:
-        within = f" AND article_id IN ({placeholders(len(ids))})"
-        params = list(ids)
-    sql = (
-        f"SELECT bucket, article_id FROM {BUCKETS} WHERE bucket IN "
-        f"(SELECT bucket FROM {BUCKETS} WHERE 1{within} GROUP BY bucket HAVING count(*) > 1)"
-        f"{within} ORDER BY bucket, article_id"
-    )
-    return iter(conn.execute(sql, params * 2))
+        rows = (f"SELECT value AS bucket, article_id FROM {SIGNATURES}, json_each(buckets) "
+                f"WHERE article_id IN ({placeholders(len(ids))})")
+        params: list[int] = list(ids)
+    elif has_recent(conn):  # not merged yet (a read-only archive, another import meanwhile)
+        rows = " UNION ".join(f"SELECT bucket, article_id FROM {table}" for table in _TABLES)
+        params = []
+    else:
+        return iter(conn.execute(
+            f"SELECT bucket, article_id FROM {BUCKETS} WHERE bucket IN "
+            f"(SELECT bucket FROM {BUCKETS} GROUP BY bucket HAVING count(*) > 1) "
+            "ORDER BY bucket, article_id"))
+    return iter(conn.execute(
+        f"WITH every AS MATERIALIZED ({rows}) SELECT bucket, article_id FROM every WHERE bucket IN "
+        "(SELECT bucket FROM every GROUP BY bucket HAVING count(*) > 1) ORDER BY bucket, article_id",
+        params))

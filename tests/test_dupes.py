@@ -468,3 +468,18 @@ def test_a_changed_body_drops_the_old_rows_and_signs_the_new_text(store, tmp_pat
     assert bucket_row_counts(store) == (2 * signatures.BANDS, 0)
     groups = dupes.find_groups(store)
     assert [len(group) for group in groups] == [3]
+
+
+def test_merging_recent_rows_does_not_look_for_unsigned_articles_when_all_are_signed(
+        store, tmp_path, monkeypatch):
+    import_stories(store, tmp_path, COPIES)
+    from newscli.store import signatures as stored
+
+    move_rows_to_recent(store)
+
+    def scan(conn):
+        raise AssertionError("every article is signed: nothing to look for")
+
+    monkeypatch.setattr(stored, "sign_missing", scan)
+    dupes.ensure_signed(store)
+    assert bucket_row_counts(store) == (3 * signatures.BANDS, 0)

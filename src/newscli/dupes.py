@@ -79,9 +79,11 @@ def sign_if_changed(
 def ensure_signed(store: Store) -> None:
     """Heal missing signatures and merge the recent bucket rows, in one transaction, so reads
     can trust the bucket index and read it in one pass."""
-    if stored.has_unsigned(store.conn) or stored.has_recent(store.conn):
+    unsigned = stored.has_unsigned(store.conn)
+    if unsigned or stored.has_recent(store.conn):
         with store.transaction():
-            stored.sign_missing(store.conn)
+            if unsigned:  # finding which are unsigned reads every id: 3 s at 1,000,000 articles
+                stored.sign_missing(store.conn)
             stored.merge_recent(store.conn)
 
 

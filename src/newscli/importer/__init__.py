@@ -37,9 +37,11 @@ __all__ = [
 # Articles per transaction: each commit also writes a segment of the full-text index, and
 # fewer, larger segments are cheaper to build; an interrupted import loses at most one batch.
 BATCH_SIZE = 2000
-# The page cache (KiB) while importing: the bucket index rows of a window of new articles
-# (dupes.WINDOW) land on its pages again and again, which a 2 MB cache would evict between.
-IMPORT_CACHE_KIB = 8_000
+# The page cache (KiB) while importing. It was 8 MB while the bucket rows also went into an index
+# by article, whose window of rows landed on the same few thousand pages again and again; since
+# m010 the bucket rows go in sorted into one B-tree, and SQLite's default of 2 MB imports
+# 100,000 articles as fast (93.9-94.6 CPU-s against 95.1-97.0) in 2-7 MB less (RESULTS.md).
+IMPORT_CACHE_KIB = 2_000
 
 Progress = Callable[[str], None]  # told the name of each file as it is done with
 

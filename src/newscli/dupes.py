@@ -228,7 +228,8 @@ def _sign_new(conn: sqlite3.Connection, new: dict[int, tuple[Signature, bytes]])
     np.not_equal(buckets[1:], buckets[:-1], out=distinct[1:])
     members = stored.bucket_members(conn, buckets[distinct])
     del distinct
-    stored.store_signatures(conn, signed, buckets, ids)
+    packed = {article_id: keys for article_id, (_, keys) in new.items()}
+    stored.store_signatures(conn, signed, buckets, ids, packed)
     stored.merge_recent(conn, stored.RECENT_ROWS)
     shared = _shared_buckets(members, buckets, ids)
     articles = _Articles(conn)

@@ -392,19 +392,14 @@ def test_articles_signed_meanwhile_by_another_import_are_signed_again_without_er
                                 (article_id,)).fetchone()[0] > 0
 
 
-# -- the bucket tables: recent rows, merged now and then ----------------------------------
+# -- the bucket rows: runs, each closed one with a Bloom filter ------------------------------
 
 
-def bucket_row_counts(store: Store) -> tuple[int, int]:
-    return tuple(store.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                 for table in (schema.BUCKETS, schema.RECENT_BUCKETS))
-
-
-def move_rows_to_recent(store: Store) -> None:
-    """As an import that stopped before its rows were merged (a kill) leaves them."""
-    with store.transaction():
-        store.conn.execute(f"INSERT INTO {schema.RECENT_BUCKETS} SELECT * FROM {schema.BUCKETS}")
-        store.conn.execute(f"DELETE FROM {schema.BUCKETS}")
+def run_rows(store: Store) -> list[tuple[int, int, bool]]:
+    """(run, rows counted, whether it has a filter) of every run."""
+    return [(run, store.conn.execute(f"SELECT count(*) FROM {schema.BUCKETS} WHERE run = ?",
+                                     (run,)).fetchone()[0], bits is not None)
+            for run, bits in store.conn.execute(f"SELECT run, filter FROM {schema.BUCKET_RUNS}")]
 
 
 COPIES = {
@@ -414,72 +409,106 @@ COPIES = {
 }
 
 
-def test_an_import_leaves_its_bucket_rows_merged_into_the_large_table(store, tmp_path):
-    import_stories(store, tmp_path, COPIES)
-    assert bucket_row_counts(store) == (3 * signatures.BANDS, 0)
-
-
-def test_rows_not_merged_yet_are_found_by_every_reader(store, tmp_path):
-    import_stories(store, tmp_path, COPIES)
+@pytest.fixture
+def runs_of_one_import(store, tmp_path, monkeypatch):
+    """Article 1 in run 0, articles 2 and 3 in run 1, both closed; run 2 open and empty."""
     from newscli.store import signatures as stored
 
-    move_rows_to_recent(store)
+    monkeypatch.setattr(stored, "RUN_ROWS", 1)  # every window closes its run
+    import_stories(store, tmp_path / "first", {"a.md": COPIES["a.md"]})
+    import_stories(store, tmp_path / "then", {name: COPIES[name] for name in ("b.md", "c.md")})
+    return store
+
+
+def test_an_import_writes_its_rows_into_the_open_run(store, tmp_path):
+    import_stories(store, tmp_path, COPIES)
+    assert run_rows(store) == [(0, 3 * signatures.BANDS, False)]
+
+
+def test_a_full_run_gets_its_filter_and_the_next_run_opens(runs_of_one_import):
+    assert run_rows(runs_of_one_import) == [
+        (0, signatures.BANDS, True), (1, 2 * signatures.BANDS, True), (2, 0, False)]
+
+
+def test_every_reader_finds_the_rows_of_every_run(runs_of_one_import, monkeypatch):
+    from newscli.store import signatures as stored
+
+    store = runs_of_one_import
     assert stored.sharing_a_bucket(store.conn, 1) == [2]
+    assert stored.sharing_a_bucket(store.conn, 2) == [1]
     assert [(a, b) for a, b, _ in dupes.confirmed_pairs(store.conn, None, 0.5)] == [(1, 2)]
     assert [(a, b) for a, b, _ in dupes.confirmed_pairs(store.conn, [1, 2, 3], 0.5)] == [(1, 2)]
     keys = np.array(signatures.band_keys(store.conn.execute(
         "SELECT minhash FROM article_signatures WHERE article_id = 2").fetchone()[0]), dtype=np.uint64)
-    assert {tuple(ids) for ids in stored.bucket_members(store.conn, keys).values()} >= {(1, 2)}
+    keys.sort()
+    for filtered in (False, True):  # asking each run directly, then through its filter
+        monkeypatch.setattr(stored, "FILTER_FROM", 1 if filtered else 10**9)
+        members = stored.bucket_members(store.conn, keys)
+        assert {tuple(ids) for ids in members.values()} >= {(1, 2)}
+        assert set(members) == set(keys.tolist())  # every bucket of article 2 holds it
     assert slugs(dupes.find_groups(store)) == [["wind-farm-approved", "wind-farm-gets-the-go-ahead"]]
-    assert bucket_row_counts(store) == (3 * signatures.BANDS, 0)  # find_groups merged them
 
 
-def test_recent_rows_move_once_there_are_enough_of_them(store, tmp_path):
-    import_stories(store, tmp_path, COPIES)
-    from newscli.store import signatures as stored
-
-    move_rows_to_recent(store)
-    with store.transaction():
-        assert not stored.merge_recent(store.conn, 3 * signatures.BANDS + 1)
-        assert bucket_row_counts(store) == (0, 3 * signatures.BANDS)
-        assert stored.merge_recent(store.conn, 3 * signatures.BANDS)
-    assert bucket_row_counts(store) == (3 * signatures.BANDS, 0)
+def test_an_imported_near_duplicate_is_noted_against_an_article_in_a_closed_run(
+        runs_of_one_import, tmp_path):
+    store = runs_of_one_import
+    copy = story("Wind farm approved, again", WIRE + EXTRA, "2024-05-03", "Post")
+    report = import_stories(store, tmp_path / "later", {"d.md": copy})
+    assert any("near-duplicate of" in note for note in report.notes)
 
 
-def test_deleting_an_article_anywhere_drops_its_bucket_rows_from_both_tables(store, tmp_path, db):
-    import_stories(store, tmp_path, COPIES)
-    with store.transaction():  # article 1's rows in the large table, article 2's in the recent one
-        store.conn.execute(f"INSERT INTO {schema.RECENT_BUCKETS} SELECT * FROM {schema.BUCKETS} "
-                           "WHERE article_id = 2")
-        store.conn.execute(f"DELETE FROM {schema.BUCKETS} WHERE article_id = 2")
+def test_the_buckets_marked_shared_are_every_bucket_holding_two_articles(runs_of_one_import):
+    store = runs_of_one_import
+    crowded = {row[0] for row in store.conn.execute(
+        f"SELECT bucket FROM {schema.BUCKETS} GROUP BY bucket HAVING count(*) > 1")}
+    marked = {row[0] for row in store.conn.execute(f"SELECT bucket FROM {schema.SHARED_BUCKETS}")}
+    assert crowded and crowded == marked
+
+
+def test_deleting_an_article_anywhere_drops_its_bucket_rows_from_every_run(runs_of_one_import, db):
+    store = runs_of_one_import
     other = sqlite3.connect(db)  # another program: the triggers are plain SQL
     other.execute("DELETE FROM articles WHERE id IN (1, 2)")
     other.commit()
     other.close()
-    assert bucket_row_counts(store) == (signatures.BANDS, 0)
+    assert [rows for _, rows, _ in run_rows(store)] == [0, signatures.BANDS, 0]
     assert [tuple(row) for row in store.conn.execute(
         f"SELECT DISTINCT article_id FROM {schema.BUCKETS}")] == [(3,)]
+    assert dupes.find_groups(store) == []  # the buckets still marked shared hold one article
 
 
-def test_a_changed_body_drops_the_old_rows_and_signs_the_new_text(store, tmp_path):
-    import_stories(store, tmp_path, COPIES)
+def test_a_changed_body_drops_the_old_rows_and_signs_the_new_text(runs_of_one_import):
+    store = runs_of_one_import
     store.conn.execute("UPDATE articles SET body = ? WHERE id = 3", (WIRE + EXTRA + EXTRA,))
     store.conn.commit()
-    assert bucket_row_counts(store) == (2 * signatures.BANDS, 0)
+    assert sum(rows for _, rows, _ in run_rows(store)) == 2 * signatures.BANDS
     groups = dupes.find_groups(store)
     assert [len(group) for group in groups] == [3]
+    assert [row[0] for row in store.conn.execute(  # signed again, into the run open then
+        f"SELECT DISTINCT run FROM {schema.BUCKETS} WHERE article_id = 3")] == [2]
 
 
-def test_merging_recent_rows_does_not_look_for_unsigned_articles_when_all_are_signed(
+def test_healing_does_not_look_for_unsigned_articles_when_all_are_signed(
         store, tmp_path, monkeypatch):
     import_stories(store, tmp_path, COPIES)
     from newscli.store import signatures as stored
-
-    move_rows_to_recent(store)
 
     def scan(conn):
         raise AssertionError("every article is signed: nothing to look for")
 
     monkeypatch.setattr(stored, "sign_missing", scan)
     dupes.ensure_signed(store)
-    assert bucket_row_counts(store) == (3 * signatures.BANDS, 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=3000, unique=True), st.integers(0, 2**32))
+def test_a_bloom_filter_holds_every_key_it_was_built_from(keys, seed):
+    from newscli import bloom
+
+    values = np.array(keys, dtype=np.uint64)
+    half = len(values) // 2
+    bits = bloom.build([values[:half], values[half:]], len(values))
+    assert bloom.may_hold(bits, values).all()
+    absent = np.random.default_rng(seed).integers(0, 2**63, 20_000, dtype=np.uint64)
+    absent = absent[~np.isin(absent, values)]
+    assert bloom.may_hold(bits, absent).mean() < 0.01

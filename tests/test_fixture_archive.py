@@ -167,7 +167,12 @@ def test_the_upgrade_lists_every_article_s_buckets_with_its_signature(archive_co
     listed = {(article_id, bucket) for article_id, raw in
               conn.execute("SELECT article_id, buckets FROM article_signatures")
               for bucket in json.loads(raw or "[]")}
-    rows = set(conn.execute("SELECT article_id, bucket FROM article_buckets UNION "
-                            "SELECT article_id, bucket FROM article_buckets_recent"))
+    rows = list(conn.execute("SELECT article_id, bucket FROM article_buckets"))
+    runs = list(conn.execute("SELECT run, filter IS NOT NULL FROM article_bucket_runs ORDER BY run"))
+    crowded = {row[0] for row in conn.execute(
+        "SELECT bucket FROM article_buckets GROUP BY bucket HAVING count(*) > 1")}
+    marked = {row[0] for row in conn.execute("SELECT bucket FROM article_buckets_shared")}
     conn.close()
-    assert listed == rows and len(rows) > 100
+    assert listed == set(rows) and len(rows) == len(set(rows)) > 100
+    assert [closed for _, closed in runs] == [True] * (len(runs) - 1) + [False]  # the last is open
+    assert crowded and crowded <= marked

@@ -304,14 +304,69 @@ M010_BUCKET_RUNS = [
 
 def m010_bucket_runs(conn: sqlite3.Connection) -> None:
     """Each signature lists its article's buckets (JSON), the index of bucket rows by article
-    goes, and recent rows get a table of their own (see above); then every unsigned article is
-    signed (those m002 and m007 leave to this step)."""
-    from newscli.store import signatures
-
+    goes, and recent rows get a table of their own (see above). The unsigned articles (those
+    m002 and m007 leave) are signed by m011, with the code that writes its tables."""
     for sql in M010_BUCKET_RUNS:
         conn.execute(sql)
+
+
+# Bucket rows in runs (newscli.store.signatures): keyed (run, bucket, article id), new rows
+# into the last run, a closed run never written again and given a Bloom filter of its keys; and
+# the buckets that ever held two articles, so that `dupes` reads only theirs. The merges of
+# m010's recent table into the large one rewrote all of it every 100,000 articles.
+_DROP_SIGNATURE_M011 = (
+    "DELETE FROM article_buckets WHERE run IN (SELECT run FROM article_bucket_runs) "
+    f"AND bucket IN {_BUCKETS_OF_OLD} AND article_id = old.id; "
+    "DELETE FROM article_signatures WHERE article_id = old.id;"
+)
+M011_TABLES = [
+    "DROP TRIGGER articles_signature_ad",
+    "DROP TRIGGER articles_signature_au",
+    "ALTER TABLE article_buckets RENAME TO article_buckets_m010",
+    "CREATE TABLE article_bucket_runs (run INTEGER PRIMARY KEY, rows INTEGER NOT NULL, filter BLOB)",
+    "INSERT INTO article_bucket_runs (run, rows) VALUES (0, 0)",
+    "CREATE TABLE article_buckets (run INTEGER NOT NULL, bucket INTEGER NOT NULL, "
+    "article_id INTEGER NOT NULL, PRIMARY KEY (run, bucket, article_id)) WITHOUT ROWID",
+    "CREATE TABLE article_buckets_shared (bucket INTEGER PRIMARY KEY)",
+    "INSERT INTO article_buckets_shared SELECT bucket FROM article_buckets_m010 "
+    "GROUP BY bucket HAVING count(*) > 1",
+    "INSERT OR IGNORE INTO article_buckets_shared SELECT bucket FROM article_buckets_recent r "
+    "GROUP BY bucket HAVING count(*) > 1 OR EXISTS (SELECT 1 FROM article_buckets_m010 b "
+    "WHERE b.bucket = r.bucket)",
+]
+M011_END = [
+    "DROP TABLE article_buckets_m010",
+    "DROP TABLE article_buckets_recent",
+    f"CREATE TRIGGER articles_signature_ad AFTER DELETE ON articles BEGIN {_DROP_SIGNATURE_M011} END",
+    "CREATE TRIGGER articles_signature_au AFTER UPDATE OF body ON articles "
+    f"WHEN old.body IS NOT new.body BEGIN {_DROP_SIGNATURE_M011} END",
+]
+
+
+def m011_bucket_runs(conn: sqlite3.Connection) -> None:
+    """The rows of m010's large table become closed runs of a few bands each (a band holds one
+    row an article, so a run holds about RUN_ROWS), each read in bucket order and written in key
+    order; its recent rows become the open run. Then every unsigned article is signed."""
+    from newscli.signatures import BANDS
+    from newscli.store import signatures
+
+    for sql in M011_TABLES:
+        conn.execute(sql)
+    signed = conn.execute("SELECT count(*) FROM article_signatures WHERE buckets IS NOT NULL").fetchone()[0]
+    per_run = max(1, signatures.RUN_ROWS // max(signed, 1))
+    run = 0
+    for first in range(0, BANDS if signed else 0, per_run):
+        conn.execute("INSERT INTO article_buckets SELECT ?, bucket, article_id FROM article_buckets_m010 "
+                     "WHERE bucket >= ? AND bucket < ?", (run, first << 32, (first + per_run) << 32))
+        signatures.close_run(conn, run)  # and opens run + 1
+        run += 1
+    conn.execute("INSERT INTO article_buckets SELECT ?, bucket, article_id FROM article_buckets_recent",
+                 (run,))
+    conn.execute("UPDATE article_bucket_runs SET rows = (SELECT count(*) FROM article_buckets "
+                 "WHERE run = ?1) WHERE run = ?1", (run,))
+    for sql in M011_END:
+        conn.execute(sql)
     signatures.sign_missing(conn)
-    signatures.merge_recent(conn)
 
 
 MIGRATIONS: list[Callable[..., None]] = [
@@ -325,6 +380,7 @@ MIGRATIONS: list[Callable[..., None]] = [
     m008_date_order,
     m009_updated_order,
     m010_bucket_runs,
+    m011_bucket_runs,
 ]
 # Steps that take a progress callback (done, total) as their second argument.
 REPORTING = frozenset({m006_search_text})

@@ -11,8 +11,9 @@ FTS_COLUMNS = ("title", "body", "source", "author", "tags")
 FTS_TOKENIZER = "porter unicode61 remove_diacritics 2"
 FTS_INSERT_TRIGGER = "articles_ai"  # as sqlite-utils names it
 SIGNATURES = "article_signatures"
-BUCKETS = "article_buckets"
-RECENT_BUCKETS = "article_buckets_recent"  # rows not yet merged into BUCKETS
+BUCKETS = "article_buckets"  # (run, bucket, article id): newscli.store.signatures
+BUCKET_RUNS = "article_bucket_runs"  # every run of BUCKETS, its row count and Bloom filter
+SHARED_BUCKETS = "article_buckets_shared"  # every bucket that has held two articles or more
 # Triggers every archive has; `newscli info` reports any that is missing.
 TRIGGERS = ("articles_ai", "articles_ad", "articles_au", "articles_signature_ad",
             "articles_signature_au")

@@ -11,54 +11,103 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
 from newscli.signatures import Signature, band_keys, bucket_rows, signature
-from newscli.store.schema import BUCKETS, RECENT_BUCKETS, SIGNATURES
+from newscli.store.schema import BUCKET_RUNS, BUCKETS, SHARED_BUCKETS, SIGNATURES
 from newscli.store.sql import placeholders, rows_in
 
 if TYPE_CHECKING:
     import numpy as np
 
 _UNSIGNED = f"SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM {SIGNATURES})"
-# The bucket rows of recent signing wait in RECENT_BUCKETS until it holds this many (about
-# 100,000 articles' worth, 17,000 pages), then go into BUCKETS in one sorted pass: each pass
-# rewrites BUCKETS once, where writing every window of an import straight into it rewrote it
-# every window (benchmarks/RESULTS.md, "the bucket rows").
-RECENT_ROWS = 4_200_000
-# Every bucket table, for the statements that read or delete rows wherever they are.
-_TABLES = (BUCKETS, RECENT_BUCKETS)
+# Bucket rows go into runs, keyed (run, bucket, article id): new rows into the open run, the
+# last one, which is closed once it holds this many (about 100,000 articles' worth) and given a
+# Bloom filter of its keys. A closed run is never written again, so the table only grows at its
+# end: putting every row into one table keyed by bucket rewrote nearly all of its pages every
+# 10,000 articles, and merging a smaller table into it every 100,000 still rewrote all of it
+# each time (benchmarks/RESULTS.md, "the bucket rows").
+RUN_ROWS = 4_200_000
+# Every run, for the statements that find an article's rows (its buckets, in each run).
+_RUNS = f"SELECT run FROM {BUCKET_RUNS}"
+# Asked about fewer keys than this, the closed runs are searched directly, not filtered first:
+# 42 look-ups a run cost less than reading its filter of 8 MB.
+FILTER_FROM = 2_000
 
 
 def sign(conn: sqlite3.Connection, article_id: int, body: str, parts: Signature | None = None
          ) -> None:
-    """Store the article's signature and buckets (none for a body too short to compare).
+    """Store the article's signature and buckets (none for a body too short to compare), in
+    place of any it had.
 
     parts: signature(body), when the caller has it already.
     """
     drop_buckets(conn, article_id)
+    conn.execute(f"DELETE FROM {SIGNATURES} WHERE article_id = ?", (article_id,))
     signed = [(article_id, parts if parts is not None else signature(body))]
     store_signatures(conn, signed, *bucket_rows(signed))
 
 
 def store_signatures(
     conn: sqlite3.Connection, signed: list[tuple[int, Signature]], buckets: np.ndarray, ids: np.ndarray,
-    keys: Mapping[int, bytes] | None = None,
+    keys: Mapping[int, bytes] | None = None, members: Mapping[int, list[int]] | None = None,
 ) -> None:
-    """Two statements, whatever the number of articles. The bucket rows go in sorted by bucket:
-    they land in the index in order, page after page, instead of at random places all over it.
-    They go into the small table of recent rows, which is merged into the large one once full.
-    Each signature lists its buckets, so that deleting an article finds its rows without an
-    index by article. keys: each article's bucket keys packed (dupes.bucket_keys), when the
+    """Store the signatures of unsigned articles and their bucket rows (sorted by bucket).
+
+    A few statements, whatever the number of articles. The rows go into the open run in bucket
+    order, page after page. Each signature lists its buckets, so that deleting an article finds
+    its rows without an index by article. Buckets that now hold two articles are marked
+    shared, for `dupes`. keys: each article's bucket keys packed (dupes.bucket_keys), when the
     caller has them: listed from them, 9 microseconds an article, against 17 when each band's
-    CRC is computed again."""
+    CRC is computed again. members: bucket_members of the distinct buckets, when the caller
+    has it already.
+    """
+    import numpy as np
+
+    # Another import may have signed some of these meanwhile (a window is signed after its
+    # batches commit, and every import signs what it finds unsigned): theirs stay.
+    done = [row[0] for row in rows_in(conn, f"SELECT article_id FROM {SIGNATURES} WHERE article_id IN ",
+                                      [article_id for article_id, _ in signed])]
+    if done:
+        skipped = set(done)
+        signed = [(article_id, parts) for article_id, parts in signed if article_id not in skipped]
+        kept = ~np.isin(ids, np.array(done, dtype=np.int64))
+        buckets, ids, members = buckets[kept], ids[kept], None
     conn.executemany(
-        f"INSERT OR REPLACE INTO {SIGNATURES} (article_id, shingles, minhash, buckets) "
-        "VALUES (?, ?, ?, ?)",
+        f"INSERT INTO {SIGNATURES} (article_id, shingles, minhash, buckets) VALUES (?, ?, ?, ?)",
         ((article_id, count, sketch, _listed(sketch, keys.get(article_id) if keys else None))
          for article_id, (count, sketch) in signed),
     )
-    # OR IGNORE: another import may have signed the same articles meanwhile (a window is signed
-    # after its batches commit, and every import signs what it finds unsigned), with the same rows.
-    conn.executemany(f"INSERT OR IGNORE INTO {RECENT_BUCKETS} (bucket, article_id) VALUES (?, ?)",
+    if not len(buckets):
+        return
+    distinct, counts = np.unique(buckets, return_counts=True)
+    if members is None:
+        members = bucket_members(conn, distinct)
+    shared = np.union1d(distinct[counts > 1], np.fromiter(members, dtype=np.uint64, count=len(members)))
+    conn.executemany(f"INSERT OR IGNORE INTO {SHARED_BUCKETS} (bucket) VALUES (?)",
+                     ((bucket,) for bucket in shared.tolist()))
+    run, rows = conn.execute(f"SELECT run, rows FROM {BUCKET_RUNS} ORDER BY run DESC LIMIT 1").fetchone()
+    conn.executemany(f"INSERT INTO {BUCKETS} (run, bucket, article_id) VALUES ({run}, ?, ?)",
                      _pairs(buckets, ids))
+    conn.execute(f"UPDATE {BUCKET_RUNS} SET rows = ? WHERE run = ?", (rows + len(buckets), run))
+    if rows + len(buckets) >= RUN_ROWS:
+        close_run(conn, run)
+
+
+def close_run(conn: sqlite3.Connection, run: int) -> None:
+    """Give the run its filter and open the next one."""
+    from newscli import bloom
+
+    count = conn.execute(f"SELECT count(*) FROM {BUCKETS} WHERE run = ?", (run,)).fetchone()[0]
+    filter_bits = bloom.build(_keys_of_run(conn, run), count)
+    conn.execute(f"UPDATE {BUCKET_RUNS} SET rows = ?, filter = ? WHERE run = ?",
+                 (count, filter_bits, run))
+    conn.execute(f"INSERT INTO {BUCKET_RUNS} (run, rows) VALUES (?, 0)", (run + 1,))
+
+
+def _keys_of_run(conn: sqlite3.Connection, run: int, chunk: int = 100_000) -> Iterator[np.ndarray]:
+    import numpy as np
+
+    cursor = conn.execute(f"SELECT bucket FROM {BUCKETS} WHERE run = ?", (run,))
+    while rows := cursor.fetchmany(chunk):
+        yield np.fromiter((row[0] for row in rows), dtype=np.uint64, count=len(rows))
 
 
 def _pairs(buckets: np.ndarray, ids: np.ndarray, chunk: int = 10_000) -> Iterator[tuple[int, int]]:
@@ -79,35 +128,15 @@ def _listed(sketch: bytes | None, packed: bytes | None = None) -> str | None:
     return "[" + ",".join(map(str, keys)) + "]"
 
 
-# An article's buckets, as its signature lists them (the triggers of m010 read the same list).
+# An article's buckets, as its signature lists them (the triggers of m011 read the same list),
+# and its rows: those buckets, in every run.
 _LISTED = f"SELECT value FROM json_each((SELECT buckets FROM {SIGNATURES} WHERE article_id = ?))"
+_ROWS_OF = f"run IN ({_RUNS}) AND bucket IN ({_LISTED})"
 
 
 def drop_buckets(conn: sqlite3.Connection, article_id: int) -> None:
     """Delete the article's bucket rows, found from the buckets its signature lists."""
-    for table in _TABLES:
-        conn.execute(f"DELETE FROM {table} WHERE bucket IN ({_LISTED}) AND article_id = ?",
-                     (article_id, article_id))
-
-
-def merge_recent(conn: sqlite3.Connection, at_least: int = 1) -> bool:
-    """Move the recent bucket rows into the large table once there are at least `at_least` of
-    them, in one pass in bucket order; whether they moved. Call inside a transaction."""
-    if at_least <= 1:
-        full = has_recent(conn)
-    else:  # a count of at most RECENT_ROWS rows: tens of milliseconds
-        full = conn.execute(f"SELECT count(*) FROM {RECENT_BUCKETS}").fetchone()[0] >= at_least
-    if not full:
-        return False
-    # Read in the recent table's own order (by bucket): the rows land in the large one page
-    # after page; into an empty one SQLite copies them whole.
-    conn.execute(f"INSERT OR IGNORE INTO {BUCKETS} SELECT * FROM {RECENT_BUCKETS}")
-    conn.execute(f"DELETE FROM {RECENT_BUCKETS}")
-    return True
-
-
-def has_recent(conn: sqlite3.Connection) -> bool:
-    return conn.execute(f"SELECT 1 FROM {RECENT_BUCKETS} LIMIT 1").fetchone() is not None
+    conn.execute(f"DELETE FROM {BUCKETS} WHERE {_ROWS_OF} AND article_id = ?", (article_id, article_id))
 
 
 def is_signed(conn: sqlite3.Connection, article_id: int) -> bool:
@@ -157,9 +186,8 @@ def sketches(conn: sqlite3.Connection, ids: Iterable[int]) -> Iterator[tuple[int
 
 def sharing_a_bucket(conn: sqlite3.Connection, article_id: int) -> list[int]:
     """The other articles in any of this one's buckets, by id."""
-    sql = " UNION ".join(f"SELECT article_id FROM {table} WHERE bucket IN ({_LISTED}) AND article_id != ?"
-                         for table in _TABLES)
-    return [row[0] for row in conn.execute(f"{sql} ORDER BY 1", (article_id, article_id) * 2)]
+    sql = f"SELECT DISTINCT article_id FROM {BUCKETS} WHERE {_ROWS_OF} AND article_id != ? ORDER BY 1"
+    return [row[0] for row in conn.execute(sql, (article_id, article_id))]
 
 
 # Buckets asked about in one query (a JSON array of about 1 MB).
@@ -167,40 +195,48 @@ MEMBERS_CHUNK = 50_000
 
 
 def bucket_members(conn: sqlite3.Connection, buckets: np.ndarray) -> dict[int, list[int]]:
-    """The stored articles in each of the buckets (sorted: the index is read in order), one
-    query per MEMBERS_CHUNK buckets."""
+    """The stored articles in each of the (distinct, sorted) buckets that has any, in id order.
+
+    Each run is asked in turn, one query per MEMBERS_CHUNK buckets; a closed run only about
+    the buckets its filter may hold, a few hundred of a window's 420,000.
+    """
+    from newscli import bloom
+
     members: dict[int, list[int]] = {}
-    sql = " UNION ".join(f"SELECT bucket, article_id FROM {table} WHERE bucket IN "
-                         "(SELECT value FROM json_each(?1))" for table in _TABLES)
-    for start in range(0, len(buckets), MEMBERS_CHUNK):
-        chunk = json.dumps(buckets[start : start + MEMBERS_CHUNK].tolist())
-        for bucket, article_id in conn.execute(f"{sql} ORDER BY 1, 2", (chunk,)):
-            members.setdefault(bucket, []).append(article_id)
+    sql = (f"SELECT bucket, article_id FROM {BUCKETS} WHERE run = ?1 AND bucket IN "
+           "(SELECT value FROM json_each(?2))")
+    for (run,) in conn.execute(f"{_RUNS} ORDER BY run").fetchall():
+        asked = buckets
+        if len(buckets) >= FILTER_FROM:
+            (filter_bits,) = conn.execute(f"SELECT filter FROM {BUCKET_RUNS} WHERE run = ?",
+                                          (run,)).fetchone()
+            if filter_bits is not None:
+                asked = buckets[bloom.may_hold(filter_bits, buckets)]
+                del filter_bits
+        for start in range(0, len(asked), MEMBERS_CHUNK):
+            chunk = json.dumps(asked[start : start + MEMBERS_CHUNK].tolist())
+            for bucket, article_id in conn.execute(sql, (run, chunk)):
+                members.setdefault(bucket, []).append(article_id)
+    for bucket, ids in members.items():  # one article's row is in one run, but be sure
+        members[bucket] = sorted(set(ids))
     return members
 
 
 def shared_bucket_rows(conn: sqlite3.Connection, ids: list[int] | None) -> Iterator[tuple[int, int]]:
-    """(bucket, article id) of every bucket holding two articles or more (among ids, if given),
-    ordered by bucket.
+    """(bucket, article id) of the buckets that may hold two articles or more (among ids, if
+    given), ordered by bucket, then article.
 
-    For the whole archive, one pass over the large table's index (the recent rows are merged
-    into it by every writer that reads it: dupes.ensure_signed); the shared buckets are found
-    by counting alone, then only their rows are read, twice as fast as collecting every
-    bucket's members. Among ids, from the buckets their signatures list.
+    For the whole archive, the rows of the buckets marked shared, in every run: a bucket once
+    shared stays marked when an article leaves it (a group of one makes no pair). Among ids,
+    from the buckets their signatures list.
     """
-    if ids is not None:
-        rows = (f"SELECT value AS bucket, article_id FROM {SIGNATURES}, json_each(buckets) "
-                f"WHERE article_id IN ({placeholders(len(ids))})")
-        params: list[int] = list(ids)
-    elif has_recent(conn):  # not merged yet (a read-only archive, another import meanwhile)
-        rows = " UNION ".join(f"SELECT bucket, article_id FROM {table}" for table in _TABLES)
-        params = []
-    else:
+    if ids is None:
         return iter(conn.execute(
-            f"SELECT bucket, article_id FROM {BUCKETS} WHERE bucket IN "
-            f"(SELECT bucket FROM {BUCKETS} GROUP BY bucket HAVING count(*) > 1) "
-            "ORDER BY bucket, article_id"))
+            f"SELECT DISTINCT bucket, article_id FROM {BUCKETS} WHERE run IN ({_RUNS}) AND bucket IN "
+            f"(SELECT bucket FROM {SHARED_BUCKETS}) ORDER BY bucket, article_id"))
+    rows = (f"SELECT value AS bucket, article_id FROM {SIGNATURES}, json_each(buckets) "
+            f"WHERE article_id IN ({placeholders(len(ids))})")
     return iter(conn.execute(
         f"WITH every AS MATERIALIZED ({rows}) SELECT bucket, article_id FROM every WHERE bucket IN "
         "(SELECT bucket FROM every GROUP BY bucket HAVING count(*) > 1) ORDER BY bucket, article_id",
-        params))
+        list(ids)))

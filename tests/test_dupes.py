@@ -512,3 +512,40 @@ def test_a_bloom_filter_holds_every_key_it_was_built_from(keys, seed):
     absent = np.random.default_rng(seed).integers(0, 2**63, 20_000, dtype=np.uint64)
     absent = absent[~np.isin(absent, values)]
     assert bloom.may_hold(bits, absent).mean() < 0.01
+
+
+def test_an_import_closes_its_runs_with_the_filter_it_kept_without_reading_them_back(
+        store, tmp_path, monkeypatch):
+    from newscli import bloom
+    from newscli.store import signatures as stored
+
+    def read_back(conn, run):
+        raise AssertionError("the import kept the run's filter")
+
+    monkeypatch.setattr(stored, "RUN_ROWS", 1)
+    monkeypatch.setattr(stored, "_keys_of_run", read_back)
+    import_stories(store, tmp_path, COPIES)  # one window, into the empty archive's run 0
+    (bits,) = store.conn.execute(f"SELECT filter FROM {schema.BUCKET_RUNS} WHERE run = 0").fetchone()
+    keys = np.array([row[0] for row in store.conn.execute(
+        f"SELECT bucket FROM {schema.BUCKETS} WHERE run = 0")], dtype=np.uint64)
+    assert len(keys) == 3 * signatures.BANDS and bloom.may_hold(bits, keys).all()
+
+
+def test_a_kept_filter_is_not_trusted_once_another_writer_added_to_the_run(store, tmp_path, monkeypatch):
+    from newscli.store import signatures as stored
+
+    import_stories(store, tmp_path, {name: COPIES[name] for name in ("a.md", "b.md")})
+    monkeypatch.setattr(stored, "FILTER_FROM", 1)  # always ask through filters
+    bodies = dict(store.conn.execute("SELECT id, body FROM articles"))
+    open_run = stored.OpenRun()
+    with store.transaction():
+        store.conn.execute(f"DELETE FROM {schema.BUCKETS}")
+        store.conn.execute(f"DELETE FROM {schema.SIGNATURES}")
+        store.conn.execute(f"UPDATE {schema.BUCKET_RUNS} SET rows = 0")
+        for article_id, kept in ((1, open_run), (2, None)):  # article 2 by another writer
+            signed = [(article_id, signatures.signature(bodies[article_id]))]
+            stored.store_signatures(store.conn, signed, *signatures.bucket_rows(signed), open_run=kept)
+    assert open_run.bits is not None  # it holds article 1's keys, not article 2's
+    keys = np.unique(signatures.bucket_rows([(2, signatures.signature(bodies[2]))])[0])
+    found = stored.bucket_members(store.conn, keys, open_run)
+    assert set(found) == set(keys.tolist()) and all(2 in ids for ids in found.values())

@@ -26,35 +26,66 @@ def size_for(count: int) -> int:
     return max(1 << 16, -(-count * BITS_PER_KEY // 8) * 8)
 
 
-def build(chunks: Iterable[np.ndarray], count: int) -> bytes:
-    """The filter of the keys (uint64 arrays, count keys in all)."""
+def empty(count: int) -> np.ndarray:
+    """A filter sized for count keys, holding none yet: add keys with add()."""
     import numpy as np
 
-    bits = np.zeros(size_for(count) // 8, dtype=np.uint8)
+    return np.zeros(size_for(count) // 8, dtype=np.uint8)
+
+
+def add(bits: np.ndarray, keys: np.ndarray) -> None:
+    """Put the keys into the filter, in place."""
+    import numpy as np
+
+    for start in range(0, len(keys), _CHUNK):
+        for byte, mask in _positions(keys[start : start + _CHUNK], len(bits) * 8):
+            np.bitwise_or.at(bits, byte, mask)
+
+
+def build(chunks: Iterable[np.ndarray], count: int) -> bytes:
+    """The filter of the keys (uint64 arrays, count keys in all)."""
+    bits = empty(count)
     for keys in chunks:
-        for start in range(0, len(keys), _CHUNK):
-            for position in _positions(keys[start : start + _CHUNK], len(bits) * 8):
-                np.bitwise_or.at(bits, position >> 3, np.left_shift(1, position & 7).astype(np.uint8))
+        add(bits, keys)
     return bits.tobytes()
 
 
-def may_hold(filter_bits: bytes, keys: np.ndarray) -> np.ndarray:
+class Probe:
+    """Keys to ask several filters about: their bit positions are computed once for each
+    filter size (every filter of a full run has the same), not once a filter."""
+
+    def __init__(self, keys: np.ndarray):
+        self.keys = keys
+        self._positions: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
+
+    def held(self, filter_bits: bytes | np.ndarray) -> np.ndarray:
+        """For each key, whether the filter may hold it (False: it certainly does not)."""
+        import numpy as np
+
+        bits = np.frombuffer(filter_bits, dtype=np.uint8)
+        size = len(bits) * 8
+        if size not in self._positions:
+            chunks = [list(_positions(self.keys[start : start + _CHUNK], size))
+                      for start in range(0, len(self.keys), _CHUNK)]
+            self._positions[size] = [
+                (np.concatenate([chunk[index][0] for chunk in chunks]),
+                 np.concatenate([chunk[index][1] for chunk in chunks])) if chunks
+                else (np.empty(0, np.uint32), np.empty(0, np.uint8))
+                for index in range(HASHES)]
+        held = np.ones(len(self.keys), dtype=bool)
+        for byte, mask in self._positions[size]:
+            held &= (bits[byte] & mask) != 0
+        return held
+
+
+def may_hold(filter_bits: bytes | np.ndarray, keys: np.ndarray) -> np.ndarray:
     """For each key, whether the filter may hold it (False: it certainly does not)."""
-    import numpy as np
-
-    bits = np.frombuffer(filter_bits, dtype=np.uint8)
-    held = np.empty(len(keys), dtype=bool)
-    for start in range(0, len(keys), _CHUNK):
-        part = np.ones(min(_CHUNK, len(keys) - start), dtype=bool)
-        for position in _positions(keys[start : start + _CHUNK], len(bits) * 8):
-            part &= (bits[position >> 3] >> (position & 7).astype(np.uint8)) & 1 == 1
-        held[start : start + len(part)] = part
-    return held
+    return Probe(keys).held(filter_bits)
 
 
-def _positions(keys: np.ndarray, size: int) -> Iterator[np.ndarray]:
-    """HASHES bit positions for each key: two halves of one splitmix64 hash, combined
-    (Kirsch and Mitzenmacher), as uint64 below size."""
+def _positions(keys: np.ndarray, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """HASHES bit positions for each key, below size, as (byte, bit mask): two halves of one
+    splitmix64 hash, combined (Kirsch and Mitzenmacher)."""
     import numpy as np
 
     mixed = keys.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
@@ -63,5 +94,8 @@ def _positions(keys: np.ndarray, size: int) -> Iterator[np.ndarray]:
     mixed ^= mixed >> np.uint64(31)
     modulus = np.uint64(size)
     first, step = mixed % modulus, (mixed >> np.uint64(32)) | np.uint64(1)
+    byte_type = np.uint32 if size < 1 << 35 else np.uint64
     for index in range(HASHES):
-        yield (first + np.uint64(index) * step) % modulus
+        position = (first + np.uint64(index) * step) % modulus
+        yield ((position >> np.uint64(3)).astype(byte_type),
+               np.left_shift(1, (position & np.uint64(7)).astype(np.uint8)).astype(np.uint8))

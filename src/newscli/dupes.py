@@ -159,6 +159,7 @@ class NewArticles:
         # id -> (signature, its bucket keys as packed uint64, b"" for a body too short)
         self.signed: dict[int, tuple[Signature, bytes]] = {}
         self.notes: list[tuple[str, list[str], int | None]] = []  # (label, notes, article id)
+        self.open_run = stored.OpenRun()  # its filter: 8 MB once a run begins in this import
 
     def __len__(self) -> int:
         return len(self.signed)
@@ -174,7 +175,7 @@ class NewArticles:
         Call inside a transaction; the caller calls clear() once it has committed.
         """
         signed = {**self.signed, **(batch.signed if batch else {})}
-        near = _sign_new(conn, signed) if signed else {}
+        near = _sign_new(conn, signed, self.open_run) if signed else {}
         return [
             f"{label}: {text}"
             for label, texts, article_id in [*self.notes, *(batch.notes if batch else [])]
@@ -207,10 +208,11 @@ def notes_for_new(conn: sqlite3.Connection, signed: list[tuple[int, Signature]])
     return _sign_new(conn, {article_id: (parts, bucket_keys(parts)) for article_id, parts in signed})
 
 
-def _sign_new(conn: sqlite3.Connection, new: dict[int, tuple[Signature, bytes]]) -> dict[int, str]:
+def _sign_new(conn: sqlite3.Connection, new: dict[int, tuple[Signature, bytes]],
+              open_run: stored.OpenRun | None = None) -> dict[int, str]:
     """notes_for_new, the bucket keys given. The archive is asked once for the members of every
     bucket of the new articles, before their own rows go in; the new articles are matched with
-    each other here."""
+    each other here. open_run: the import's filter of the open run."""
     import numpy as np
 
     signed = [(article_id, parts) for article_id, (parts, _) in new.items()]
@@ -223,10 +225,10 @@ def _sign_new(conn: sqlite3.Connection, new: dict[int, tuple[Signature, bytes]])
     distinct = np.empty(len(buckets), dtype=bool)  # np.unique, without sorting again
     distinct[:1] = True
     np.not_equal(buckets[1:], buckets[:-1], out=distinct[1:])
-    members = stored.bucket_members(conn, buckets[distinct])
+    members = stored.bucket_members(conn, buckets[distinct], open_run)
     del distinct
     packed = {article_id: keys for article_id, (_, keys) in new.items()}
-    stored.store_signatures(conn, signed, buckets, ids, packed, members)
+    stored.store_signatures(conn, signed, buckets, ids, packed, members, open_run)
     shared = _shared_buckets(members, buckets, ids)
     articles = _Articles(conn)
     articles.sketches.update((article_id, sketch) for article_id, (_, sketch) in signed)

@@ -78,19 +78,21 @@ def test_untouched_file_is_not_read_again_touched_one_is(store, tmp_path, reads)
     assert fts_count(store, "corrected") == 1
 
 
-@pytest.mark.parametrize("load_after", [0, 1000])
-def test_lookups_one_by_one_and_all_at_once_agree(store, tmp_path, reads, monkeypatch, load_after):
-    from newscli.store.filestates import FileStates
-
-    monkeypatch.setattr(FileStates, "LOAD_AFTER", load_after)
-    for number in range(5):
+def test_a_re_import_looks_up_each_file_and_never_loads_every_remembered_one(store, tmp_path, reads):
+    # Loading them all held 300 MB at 1,000,000 remembered files, in any import of 1,000 files.
+    for number in range(1200):
         old_file(tmp_path, f"f{number}.txt", f"Title {number}\n\nBody {number}.\n")
     import_paths(store, [str(tmp_path)])
     touched = old_file(tmp_path, "f3.txt", "Title 3\n\nBody three, longer.\n")
     os.utime(touched, (LONG_AGO + 5, LONG_AGO + 5))
     reads.clear()
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
     report = import_paths(store, [str(tmp_path)])
-    assert (report.unchanged, report.updated, reads) == (4, 1, ["f3.txt"])
+    store.conn.set_trace_callback(None)
+    assert (report.unchanged, report.updated, reads) == (1199, 1, ["f3.txt"])
+    lookups = [sql for sql in statements if "FROM import_files" in sql]
+    assert len(lookups) == 1200 and all("WHERE path = " in sql for sql in lookups)
 
 
 def test_same_size_and_mtime_is_trusted_but_a_new_mtime_is_not(store, tmp_path, reads):

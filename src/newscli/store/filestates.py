@@ -27,38 +27,24 @@ def fingerprint(*values: object) -> str:
 class FileStates:
     """The remembered files of one archive, for one import run.
 
-    The first files are looked up one by one, so importing a few files into a big archive reads
-    a few rows; after LOAD_AFTER lookups, all the rows are read at once, which is faster for a
-    big re-import.
+    Each file is looked up by its path, one indexed read (6 microseconds; 6 s of a re-import of
+    1,000,000 files). Reading every remembered file at once was 1.5 s faster at that size but
+    held them all in memory: 300 MB at 1,000,000 files, in any import of more than 1,000 files
+    into such an archive.
     """
-
-    LOAD_AFTER = 1000
 
     def __init__(self, conn: sqlite3.Connection, fingerprint: str, started_ns: int):
         self.conn = conn
         self.fingerprint = fingerprint
         self.started_ns = started_ns
-        self.known: dict[str, tuple[int, int]] | None = None
-        self.lookups = 0
 
     def unchanged(self, state: FileState) -> bool:
         path, size, mtime_ns = state
-        if self.known is None:
-            self.lookups += 1
-            if self.lookups <= self.LOAD_AFTER:
-                row = self.conn.execute(
-                    "SELECT size, mtime_ns FROM import_files WHERE path = ? AND fingerprint = ?",
-                    (path, self.fingerprint),
-                ).fetchone()
-                return row is not None and tuple(row) == (size, mtime_ns)
-            self.known = {
-                path: (size, mtime_ns)
-                for path, size, mtime_ns in self.conn.execute(
-                    "SELECT path, size, mtime_ns FROM import_files WHERE fingerprint = ?",
-                    (self.fingerprint,),
-                )
-            }
-        return self.known.get(path) == (size, mtime_ns)
+        row = self.conn.execute(
+            "SELECT size, mtime_ns FROM import_files WHERE path = ? AND fingerprint = ?",
+            (path, self.fingerprint),
+        ).fetchone()
+        return row is not None and tuple(row) == (size, mtime_ns)
 
     def remember(self, states: Iterable[FileState]) -> None:
         """Record files whose article is stored; call inside the batch's transaction."""

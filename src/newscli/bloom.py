@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 HASHES = 4
 BITS_PER_KEY = 16  # with 4 hashes: 0.24% of absent keys pass
-_CHUNK = 100_000  # keys hashed at once: the temporaries of a run's 4 million would be 100 MB
+_CHUNK = 50_000  # keys hashed at once: the temporaries of a run's 4 million would be 100 MB
 
 
 def size_for(count: int) -> int:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newscli.signatures import Signature, band_keys, estimate, jaccard, shingles, signature
+from newscli.signatures import Signature, band_keys, distinct_keys, estimate, jaccard, shingles, signature
 from newscli.store import articles as stored_articles
 from newscli.store import signatures as stored
 
@@ -222,11 +222,7 @@ def _sign_new(conn: sqlite3.Connection, new: dict[int, tuple[Signature, bytes]],
     order = np.argsort(keys, kind="stable")  # the articles of one bucket stay in id order
     buckets, ids = keys[order], ids[order]
     del keys, order  # a window's rows: 7 MB an array
-    distinct = np.empty(len(buckets), dtype=bool)  # np.unique, without sorting again
-    distinct[:1] = True
-    np.not_equal(buckets[1:], buckets[:-1], out=distinct[1:])
-    members = stored.bucket_members(conn, buckets[distinct], open_run)
-    del distinct
+    members = stored.bucket_members(conn, distinct_keys(buckets)[0], open_run)
     packed = {article_id: keys for article_id, (_, keys) in new.items()}
     stored.store_signatures(conn, signed, buckets, ids, packed, members, open_run)
     shared = _shared_buckets(members, buckets, ids)

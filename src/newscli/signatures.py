@@ -140,6 +140,19 @@ def bucket_rows(signed: list[tuple[int, Signature]]) -> tuple[np.ndarray, np.nda
     return buckets[order], ids[order]
 
 
+def distinct_keys(buckets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct keys of a sorted array of bucket keys, and those it holds more than once.
+
+    np.unique would sort a copy again and count every key: 14 MB at the peak for a window's
+    420,000 keys, against 4 MB here."""
+    import numpy as np
+
+    first = np.empty(len(buckets), dtype=bool)
+    first[:1] = True
+    np.not_equal(buckets[1:], buckets[:-1], out=first[1:])
+    return buckets[first], np.unique(buckets[1:][~first[1:]])
+
+
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two sorted distinct shingle arrays."""
     import numpy as np

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from newscli.signatures import Signature, band_keys, bucket_rows, signature
+from newscli.signatures import Signature, band_keys, bucket_rows, distinct_keys, signature
 from newscli.store.schema import BUCKET_RUNS, BUCKETS, SHARED_BUCKETS, SIGNATURES
 from newscli.store.sql import placeholders, rows_in
 
@@ -104,10 +104,10 @@ def store_signatures(
     )
     if not len(buckets):
         return
-    distinct, counts = np.unique(buckets, return_counts=True)
+    distinct, repeated = distinct_keys(buckets)
     if members is None:
         members = bucket_members(conn, distinct, open_run)
-    shared = np.union1d(distinct[counts > 1], np.fromiter(members, dtype=np.uint64, count=len(members)))
+    shared = np.union1d(repeated, np.fromiter(members, dtype=np.uint64, count=len(members)))
     conn.executemany(f"INSERT OR IGNORE INTO {SHARED_BUCKETS} (bucket) VALUES (?)",
                      ((bucket,) for bucket in shared.tolist()))
     run, rows = _open_run(conn)

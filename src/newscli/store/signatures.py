@@ -249,8 +249,7 @@ def bucket_members(conn: sqlite3.Connection, buckets: np.ndarray, open_run: Open
         asked = buckets
         if probe is not None:
             filter_bits = (open_run.filter_for(run, rows) if open_run and run == last else
-                           conn.execute(f"SELECT filter FROM {BUCKET_RUNS} WHERE run = ?",
-                                        (run,)).fetchone()[0])
+                           _stored_filter(conn, run))
             if filter_bits is not None:
                 asked = buckets[probe.held(filter_bits)]
             del filter_bits
@@ -261,6 +260,15 @@ def bucket_members(conn: sqlite3.Connection, buckets: np.ndarray, open_run: Open
     for bucket, ids in members.items():  # one article's row is in one run, but be sure
         members[bucket] = sorted(set(ids))
     return members
+
+
+def _stored_filter(conn: sqlite3.Connection, run: int) -> bytes | None:
+    """The run's filter, read straight into one bytes object (a SELECT would also keep a copy
+    of its 8 MB in the cached statement)."""
+    if conn.execute(f"SELECT filter IS NULL FROM {BUCKET_RUNS} WHERE run = ?", (run,)).fetchone()[0]:
+        return None
+    with conn.blobopen(BUCKET_RUNS, "filter", run, readonly=True) as blob:
+        return blob.read()
 
 
 def shared_bucket_rows(conn: sqlite3.Connection, ids: list[int] | None) -> Iterator[tuple[int, int]]:

@@ -50,37 +50,21 @@ def build(chunks: Iterable[np.ndarray], count: int) -> bytes:
     return bits.tobytes()
 
 
-class Probe:
-    """Keys to ask several filters about: their bit positions are computed once for each
-    filter size (every filter of a full run has the same), not once a filter."""
-
-    def __init__(self, keys: np.ndarray):
-        self.keys = keys
-        self._positions: dict[int, list[tuple[np.ndarray, np.ndarray]]] = {}
-
-    def held(self, filter_bits: bytes | np.ndarray) -> np.ndarray:
-        """For each key, whether the filter may hold it (False: it certainly does not)."""
-        import numpy as np
-
-        bits = np.frombuffer(filter_bits, dtype=np.uint8)
-        size = len(bits) * 8
-        if size not in self._positions:
-            chunks = [list(_positions(self.keys[start : start + _CHUNK], size))
-                      for start in range(0, len(self.keys), _CHUNK)]
-            self._positions[size] = [
-                (np.concatenate([chunk[index][0] for chunk in chunks]),
-                 np.concatenate([chunk[index][1] for chunk in chunks])) if chunks
-                else (np.empty(0, np.uint32), np.empty(0, np.uint8))
-                for index in range(HASHES)]
-        held = np.ones(len(self.keys), dtype=bool)
-        for byte, mask in self._positions[size]:
-            held &= (bits[byte] & mask) != 0
-        return held
-
-
 def may_hold(filter_bits: bytes | np.ndarray, keys: np.ndarray) -> np.ndarray:
-    """For each key, whether the filter may hold it (False: it certainly does not)."""
-    return Probe(keys).held(filter_bits)
+    """For each key, whether the filter may hold it (False: it certainly does not).
+
+    Hashed _CHUNK keys at a time for each filter: keeping a window's bit positions for every
+    filter of an import was twice as fast (19 against 41 ms a filter) but held 8 MB more at the
+    writer's peak."""
+    import numpy as np
+
+    bits = np.frombuffer(filter_bits, dtype=np.uint8)
+    held = np.ones(len(keys), dtype=bool)
+    for start in range(0, len(keys), _CHUNK):
+        part = held[start : start + _CHUNK]
+        for byte, mask in _positions(keys[start : start + _CHUNK], len(bits) * 8):
+            part &= (bits[byte] & mask) != 0
+    return held
 
 
 def _positions(keys: np.ndarray, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:

@@ -243,15 +243,14 @@ def bucket_members(conn: sqlite3.Connection, buckets: np.ndarray, open_run: Open
     members: dict[int, list[int]] = {}
     sql = (f"SELECT bucket, article_id FROM {BUCKETS} WHERE run = ?1 AND bucket IN "
            "(SELECT value FROM json_each(?2))")
-    probe = bloom.Probe(buckets) if len(buckets) >= FILTER_FROM else None
     last, rows = _open_run(conn)
     for (run,) in conn.execute(f"{_RUNS} ORDER BY run").fetchall():
         asked = buckets
-        if probe is not None:
+        if len(buckets) >= FILTER_FROM:
             filter_bits = (open_run.filter_for(run, rows) if open_run and run == last else
                            _stored_filter(conn, run))
             if filter_bits is not None:
-                asked = buckets[probe.held(filter_bits)]
+                asked = buckets[bloom.may_hold(filter_bits, buckets)]
             del filter_bits
         for start in range(0, len(asked), MEMBERS_CHUNK):
             chunk = json.dumps(asked[start : start + MEMBERS_CHUNK].tolist())

@@ -277,8 +277,8 @@ def m009_updated_order(conn: sqlite3.Connection) -> None:
 
 # An article's bucket rows are found from the list kept with its signature, not from an index
 # by article: a second B-tree that every bucket row also went into. The rows of recent imports
-# go into a small table first, merged into the large one in one sorted pass now and then
-# (newscli.store.signatures.merge_recent): a window's rows written straight into the large
+# went into a small table first, merged into the large one in one sorted pass now and then
+# (until m011 put them in runs): a window's rows written straight into the large
 # table rewrote nearly all of its pages every window, quadratic in the archive's size.
 _BUCKETS_OF_OLD = ("(SELECT value FROM json_each("
                    "(SELECT buckets FROM article_signatures WHERE article_id = old.id)))")

@@ -549,3 +549,38 @@ def test_a_kept_filter_is_not_trusted_once_another_writer_added_to_the_run(store
     keys = np.unique(signatures.bucket_rows([(2, signatures.signature(bodies[2]))])[0])
     found = stored.bucket_members(store.conn, keys, open_run)
     assert set(found) == set(keys.tolist()) and all(2 in ids for ids in found.values())
+
+
+def _sqlite_memory_used():
+    """sqlite3_memory_used() of the SQLite this Python's sqlite3 module is linked with, or None."""
+    import ctypes
+
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:
+        return None
+    paths = {line.split()[-1] for line in maps.splitlines() if "libsqlite3" in line}
+    if len(paths) != 1:
+        return None  # linked in statically, or not on Linux
+    used = ctypes.CDLL(paths.pop()).sqlite3_memory_used
+    used.restype = ctypes.c_int64
+    return used
+
+
+def test_closing_a_run_keeps_no_copy_of_its_filter_in_sqlite(store):
+    from newscli import bloom
+    from newscli.store import signatures as stored
+
+    used = _sqlite_memory_used()
+    if used is None:
+        pytest.skip("no shared libsqlite3 to ask for its memory")
+    bits = bloom.empty(stored.RUN_ROWS)  # the 8.4 MB of a full run
+    bits[::7] = 0x5A
+    before = used()
+    with store.transaction():
+        stored.close_run(store.conn, 0, bits)
+    assert used() - before < 4 << 20  # the page cache may grow to its 2 MB, not by 8 MB more
+    (stored_bits,) = store.conn.execute(
+        f"SELECT filter FROM {schema.BUCKET_RUNS} WHERE run = 0").fetchone()
+    assert stored_bits == bits.tobytes()
+    assert store.conn.execute(f"SELECT max(run) FROM {schema.BUCKET_RUNS}").fetchone()[0] == 1

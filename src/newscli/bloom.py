@@ -42,12 +42,12 @@ def add(bits: np.ndarray, keys: np.ndarray) -> None:
             np.bitwise_or.at(bits, byte, mask)
 
 
-def build(chunks: Iterable[np.ndarray], count: int) -> bytes:
+def build(chunks: Iterable[np.ndarray], count: int) -> np.ndarray:
     """The filter of the keys (uint64 arrays, count keys in all)."""
     bits = empty(count)
     for keys in chunks:
         add(bits, keys)
-    return bits.tobytes()
+    return bits
 
 
 def may_hold(filter_bits: bytes | np.ndarray, keys: np.ndarray) -> np.ndarray:

@@ -118,7 +118,7 @@ def store_signatures(
         open_run.added(run, rows, distinct, len(buckets))
     if rows + len(buckets) >= RUN_ROWS:
         filter_bits = open_run.filter_for(run, rows + len(buckets)) if open_run else None
-        close_run(conn, run, None if filter_bits is None else filter_bits.tobytes())
+        close_run(conn, run, filter_bits)
 
 
 def _open_run(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -126,7 +126,8 @@ def _open_run(conn: sqlite3.Connection) -> tuple[int, int]:
     return conn.execute(f"SELECT run, rows FROM {BUCKET_RUNS} ORDER BY run DESC LIMIT 1").fetchone()
 
 
-def close_run(conn: sqlite3.Connection, run: int, filter_bits: bytes | None = None) -> None:
+def close_run(conn: sqlite3.Connection, run: int, filter_bits: np.ndarray | bytes | None = None
+              ) -> None:
     """Give the run its filter (built from its rows unless given) and open the next one."""
     from newscli import bloom
 
@@ -134,8 +135,18 @@ def close_run(conn: sqlite3.Connection, run: int, filter_bits: bytes | None = No
         count = conn.execute(f"SELECT count(*) FROM {BUCKETS} WHERE run = ?", (run,)).fetchone()[0]
         filter_bits = bloom.build(_keys_of_run(conn, run), max(count, RUN_ROWS))
         conn.execute(f"UPDATE {BUCKET_RUNS} SET rows = ? WHERE run = ?", (count, run))
-    conn.execute(f"UPDATE {BUCKET_RUNS} SET filter = ? WHERE run = ?", (filter_bits, run))
+    _store_filter(conn, run, memoryview(filter_bits).cast("B"))
     conn.execute(f"INSERT INTO {BUCKET_RUNS} (run, rows) VALUES (?, 0)", (run + 1,))
+
+
+def _store_filter(conn: sqlite3.Connection, run: int, filter_bits: memoryview) -> None:
+    """Written through blob I/O, straight from the caller's buffer: bound as a parameter, the
+    8 MB would be copied twice, and SQLite's copy kept in the cached statement until it next
+    runs (8 MB more in the writer for the rest of an import)."""
+    conn.execute(f"UPDATE {BUCKET_RUNS} SET filter = zeroblob(?) WHERE run = ?",
+                 (len(filter_bits), run))
+    with conn.blobopen(BUCKET_RUNS, "filter", run) as blob:
+        blob.write(filter_bits)
 
 
 def _keys_of_run(conn: sqlite3.Connection, run: int, chunk: int = 100_000) -> Iterator[np.ndarray]:

@@ -514,15 +514,16 @@ def test_a_bloom_filter_holds_every_key_it_was_built_from(keys, seed):
     assert bloom.may_hold(bits, absent).mean() < 0.01
 
 
-def test_an_import_closes_its_runs_with_the_filter_it_kept_without_reading_them_back(
+def test_an_import_closes_its_runs_with_the_filter_it_wrote_without_reading_them_back(
         store, tmp_path, monkeypatch):
     from newscli import bloom
     from newscli.store import signatures as stored
 
     def read_back(conn, run):
-        raise AssertionError("the import kept the run's filter")
+        raise AssertionError("the import wrote the run's filter as it signed")
 
     monkeypatch.setattr(stored, "RUN_ROWS", 1)
+    monkeypatch.setattr(stored, "FILTER_FROM", 1)  # a window of three articles counts as large
     monkeypatch.setattr(stored, "_keys_of_run", read_back)
     import_stories(store, tmp_path, COPIES)  # one window, into the empty archive's run 0
     (bits,) = store.conn.execute(f"SELECT filter FROM {schema.BUCKET_RUNS} WHERE run = 0").fetchone()
@@ -531,25 +532,43 @@ def test_an_import_closes_its_runs_with_the_filter_it_kept_without_reading_them_
     assert len(keys) == 3 * signatures.BANDS and bloom.may_hold(bits, keys).all()
 
 
-def test_a_kept_filter_is_not_trusted_once_another_writer_added_to_the_run(store, tmp_path, monkeypatch):
+def open_run_filter(store):
+    """(the open run's filter or None, every key of its rows)."""
+    run, bits = store.conn.execute(
+        f"SELECT run, filter FROM {schema.BUCKET_RUNS} ORDER BY run DESC LIMIT 1").fetchone()
+    keys = np.array([row[0] for row in store.conn.execute(
+        f"SELECT bucket FROM {schema.BUCKETS} WHERE run = ?", (run,))], dtype=np.uint64)
+    return bits, keys
+
+
+def test_a_small_writer_sets_its_keys_in_the_open_runs_filter_in_place(store, tmp_path, monkeypatch):
+    from newscli import bloom
     from newscli.store import signatures as stored
 
-    import_stories(store, tmp_path, {name: COPIES[name] for name in ("a.md", "b.md")})
-    monkeypatch.setattr(stored, "FILTER_FROM", 1)  # always ask through filters
-    bodies = dict(store.conn.execute("SELECT id, body FROM articles"))
-    open_run = stored.OpenRun()
-    with store.transaction():
-        store.conn.execute(f"DELETE FROM {schema.BUCKETS}")
-        store.conn.execute(f"DELETE FROM {schema.SIGNATURES}")
-        store.conn.execute(f"UPDATE {schema.BUCKET_RUNS} SET rows = 0")
-        for article_id, kept in ((1, open_run), (2, None)):  # article 2 by another writer
-            signed = [(article_id, signatures.signature(bodies[article_id]))]
-            stored.store_signatures(store.conn, signed, *signatures.bucket_rows(signed), open_run=kept)
-    assert open_run.bits is not None  # it holds article 1's keys, not article 2's
-    keys = np.unique(signatures.bucket_rows([(2, signatures.signature(bodies[2]))])[0])
-    found = stored.bucket_members(store.conn, keys, open_run)
-    assert set(found) == set(keys.tolist()) and all(2 in ids for ids in found.values())
+    monkeypatch.setattr(stored, "FILTER_FROM", signatures.BANDS + 1)  # more than one article
+    import_stories(store, tmp_path / "first", {name: COPIES[name] for name in ("a.md", "b.md")})
+    before, _ = open_run_filter(store)
+    import_stories(store, tmp_path / "then", {"c.md": COPIES["c.md"]})  # one article: in place
+    after, keys = open_run_filter(store)
+    assert before is not None and len(after) == len(before) and after != before
+    assert len(keys) == 3 * signatures.BANDS and bloom.may_hold(after, keys).all()
+    monkeypatch.setattr(stored, "FILTER_FROM", 1)  # now ask the open run through its filter
+    third = np.unique(signatures.bucket_rows([(3, signatures.signature(
+        store.conn.execute("SELECT body FROM articles WHERE id = 3").fetchone()[0]))])[0])
+    found = stored.bucket_members(store.conn, third)
+    assert set(found) == set(third.tolist()) and all(3 in ids for ids in found.values())
 
+
+def test_a_run_small_writers_filled_gets_its_filter_from_the_first_window(store, tmp_path, monkeypatch):
+    from newscli import bloom
+    from newscli.store import signatures as stored
+
+    monkeypatch.setattr(stored, "FILTER_FROM", signatures.BANDS + 1)
+    import_stories(store, tmp_path / "first", {"a.md": COPIES["a.md"]})
+    assert open_run_filter(store)[0] is None  # one article: asked directly, no filter kept
+    import_stories(store, tmp_path / "then", {name: COPIES[name] for name in ("b.md", "c.md")})
+    bits, keys = open_run_filter(store)
+    assert len(keys) == 3 * signatures.BANDS and bloom.may_hold(bits, keys).all()
 
 def _sqlite_memory_used():
     """sqlite3_memory_used() of the SQLite this Python's sqlite3 module is linked with, or None."""
@@ -567,20 +586,22 @@ def _sqlite_memory_used():
     return used
 
 
-def test_closing_a_run_keeps_no_copy_of_its_filter_in_sqlite(store):
+def test_signing_a_window_keeps_no_copy_of_the_open_runs_filter_in_sqlite(store):
     from newscli import bloom
     from newscli.store import signatures as stored
 
     used = _sqlite_memory_used()
     if used is None:
         pytest.skip("no shared libsqlite3 to ask for its memory")
-    bits = bloom.empty(stored.RUN_ROWS)  # the 8.4 MB of a full run
-    bits[::7] = 0x5A
+    rng = np.random.default_rng(1)
     before = used()
-    with store.transaction():
-        stored.close_run(store.conn, 0, bits)
-    assert used() - before < 4 << 20  # the page cache may grow to its 2 MB, not by 8 MB more
-    (stored_bits,) = store.conn.execute(
-        f"SELECT filter FROM {schema.BUCKET_RUNS} WHERE run = 0").fetchone()
-    assert stored_bits == bits.tobytes()
-    assert store.conn.execute(f"SELECT max(run) FROM {schema.BUCKET_RUNS}").fetchone()[0] == 1
+    windows = []
+    for first_id in (1, 10_001):  # a filter made, then read, added to and written back
+        keys = np.sort(rng.integers(0, 2**63, 3 * stored.FILTER_FROM, dtype=np.uint64))
+        with store.transaction():
+            stored.store_signatures(store.conn, [], keys, np.arange(first_id, first_id + len(keys)))
+        windows.append(keys)
+        assert used() - before < 4 << 20  # the page cache may grow to its 2 MB, not by 8 MB more
+    bits, stored_keys = open_run_filter(store)
+    assert len(bits) == bloom.size_for(stored.RUN_ROWS) // 8
+    assert bloom.may_hold(bits, np.concatenate(windows)).all() and len(stored_keys) == 6 * stored.FILTER_FROM

@@ -42,6 +42,20 @@ def add(bits: np.ndarray, keys: np.ndarray) -> None:
             np.bitwise_or.at(bits, byte, mask)
 
 
+def changed_bytes(size: int, keys: np.ndarray) -> tuple[list[int], list[int]]:
+    """(byte offsets, OR masks) that adding the keys to a filter of size bytes sets: for a few
+    keys, set in place in the stored filter rather than in the whole of it read and rewritten."""
+    import numpy as np
+
+    parts = list(_positions(keys, size * 8))
+    offsets = np.concatenate([byte for byte, _ in parts]).astype(np.int64)
+    masks = np.concatenate([mask for _, mask in parts])
+    order = np.argsort(offsets, kind="stable")
+    offsets, masks = offsets[order], masks[order]
+    starts = np.flatnonzero(np.r_[True, offsets[1:] != offsets[:-1]])
+    return offsets[starts].tolist(), np.bitwise_or.reduceat(masks, starts).tolist()
+
+
 def build(chunks: Iterable[np.ndarray], count: int) -> np.ndarray:
     """The filter of the keys (uint64 arrays, count keys in all)."""
     bits = empty(count)

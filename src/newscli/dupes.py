@@ -159,7 +159,6 @@ class NewArticles:
         # id -> (signature, its bucket keys as packed uint64, b"" for a body too short)
         self.signed: dict[int, tuple[Signature, bytes]] = {}
         self.notes: list[tuple[str, list[str], int | None]] = []  # (label, notes, article id)
-        self.open_run = stored.OpenRun()  # its filter: 8 MB once a run begins in this import
 
     def __len__(self) -> int:
         return len(self.signed)
@@ -175,7 +174,7 @@ class NewArticles:
         Call inside a transaction; the caller calls clear() once it has committed.
         """
         signed = {**self.signed, **(batch.signed if batch else {})}
-        near = _sign_new(conn, signed, self.open_run) if signed else {}
+        near = _sign_new(conn, signed) if signed else {}
         return [
             f"{label}: {text}"
             for label, texts, article_id in [*self.notes, *(batch.notes if batch else [])]
@@ -208,11 +207,10 @@ def notes_for_new(conn: sqlite3.Connection, signed: list[tuple[int, Signature]])
     return _sign_new(conn, {article_id: (parts, bucket_keys(parts)) for article_id, parts in signed})
 
 
-def _sign_new(conn: sqlite3.Connection, new: dict[int, tuple[Signature, bytes]],
-              open_run: stored.OpenRun | None = None) -> dict[int, str]:
+def _sign_new(conn: sqlite3.Connection, new: dict[int, tuple[Signature, bytes]]) -> dict[int, str]:
     """notes_for_new, the bucket keys given. The archive is asked once for the members of every
     bucket of the new articles, before their own rows go in; the new articles are matched with
-    each other here. open_run: the import's filter of the open run."""
+    each other here."""
     import numpy as np
 
     signed = [(article_id, parts) for article_id, (parts, _) in new.items()]
@@ -222,9 +220,9 @@ def _sign_new(conn: sqlite3.Connection, new: dict[int, tuple[Signature, bytes]],
     order = np.argsort(keys, kind="stable")  # the articles of one bucket stay in id order
     buckets, ids = keys[order], ids[order]
     del keys, order  # a window's rows: 7 MB an array
-    members = stored.bucket_members(conn, distinct_keys(buckets)[0], open_run)
+    members = stored.bucket_members(conn, distinct_keys(buckets)[0])
     packed = {article_id: keys for article_id, (_, keys) in new.items()}
-    stored.store_signatures(conn, signed, buckets, ids, packed, members, open_run)
+    stored.store_signatures(conn, signed, buckets, ids, packed, members)
     shared = _shared_buckets(members, buckets, ids)
     articles = _Articles(conn)
     articles.sketches.update((article_id, sketch) for article_id, (_, sketch) in signed)

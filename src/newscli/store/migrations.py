@@ -369,6 +369,17 @@ def m011_bucket_runs(conn: sqlite3.Connection) -> None:
     signatures.sign_missing(conn)
 
 
+def m012_open_run_filter(conn: sqlite3.Connection) -> None:
+    """From here on every writer keeps the open run's filter holding each key of its rows, in
+    the transaction that adds them (newscli.store.signatures), where m011's writers kept it in
+    memory and stored it only when the run closed: an import into an existing archive asked its
+    open run about every key of every window.
+
+    Nothing to convert: an m011 archive's open run has no filter, and is given one from its rows
+    the first time a window is signed into it. The step marks the change, so that a newscli of
+    m011, which would add rows without their keys, no longer writes to the archive."""
+
+
 MIGRATIONS: list[Callable[..., None]] = [
     m001_articles,
     m002_signatures,
@@ -381,6 +392,7 @@ MIGRATIONS: list[Callable[..., None]] = [
     m009_updated_order,
     m010_bucket_runs,
     m011_bucket_runs,
+    m012_open_run_filter,
 ]
 # Steps that take a progress callback (done, total) as their second argument.
 REPORTING = frozenset({m006_search_text})

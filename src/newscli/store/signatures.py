@@ -45,46 +45,19 @@ def sign(conn: sqlite3.Connection, article_id: int, body: str, parts: Signature 
     store_signatures(conn, signed, *bucket_rows(signed))
 
 
-class OpenRun:
-    """The open run's Bloom filter, as one writer builds it while it alone fills the run: an
-    import's windows ask the open run only about the keys it may hold, and the run closes
-    without reading its rows back (3-11 s at 1,000,000 articles). It is trusted only while the
-    run's row count is the one this writer left: any other writer's rows change the count."""
-
-    def __init__(self) -> None:
-        self.run: int | None = None
-        self.rows = 0
-        self.bits: np.ndarray | None = None
-
-    def filter_for(self, run: int, rows: int) -> np.ndarray | None:
-        """The filter, if it holds every key of the run as it stands."""
-        return self.bits if (self.run, self.rows) == (run, rows) else None
-
-    def added(self, run: int, rows: int, buckets: np.ndarray, count: int) -> None:
-        """The run had rows rows and now also holds count more, in the (distinct) buckets."""
-        from newscli import bloom
-
-        if (self.run, self.rows) != (run, rows):  # a run not begun here: unknown keys
-            self.run, self.bits = run, bloom.empty(RUN_ROWS) if rows == 0 else None
-        if self.bits is not None:
-            bloom.add(self.bits, buckets)
-        self.rows = rows + count
-
-
 def store_signatures(
     conn: sqlite3.Connection, signed: list[tuple[int, Signature]], buckets: np.ndarray, ids: np.ndarray,
     keys: Mapping[int, bytes] | None = None, members: Mapping[int, list[int]] | None = None,
-    open_run: OpenRun | None = None,
 ) -> None:
     """Store the signatures of unsigned articles and their bucket rows (sorted by bucket).
 
     A few statements, whatever the number of articles. The rows go into the open run in bucket
-    order, page after page. Each signature lists its buckets, so that deleting an article finds
-    its rows without an index by article. Buckets that now hold two articles are marked
-    shared, for `dupes`. keys: each article's bucket keys packed (dupes.bucket_keys), when the
-    caller has them: listed from them, 9 microseconds an article, against 17 when each band's
-    CRC is computed again. members: bucket_members of the distinct buckets, when the caller
-    has it already. open_run: the filter this writer keeps of the open run.
+    order, page after page, and their keys into its filter. Each signature lists its buckets,
+    so that deleting an article finds its rows without an index by article. Buckets that now
+    hold two articles are marked shared, for `dupes`. keys: each article's bucket keys packed
+    (dupes.bucket_keys), when the caller has them: listed from them, 9 microseconds an article,
+    against 17 when each band's CRC is computed again. members: bucket_members of the distinct
+    buckets, when the caller has it already.
     """
     import numpy as np
 
@@ -106,7 +79,7 @@ def store_signatures(
         return
     distinct, repeated = distinct_keys(buckets)
     if members is None:
-        members = bucket_members(conn, distinct, open_run)
+        members = bucket_members(conn, distinct)
     shared = np.union1d(repeated, np.fromiter(members, dtype=np.uint64, count=len(members)))
     conn.executemany(f"INSERT OR IGNORE INTO {SHARED_BUCKETS} (bucket) VALUES (?)",
                      ((bucket,) for bucket in shared.tolist()))
@@ -114,11 +87,9 @@ def store_signatures(
     conn.executemany(f"INSERT INTO {BUCKETS} (run, bucket, article_id) VALUES ({run}, ?, ?)",
                      _pairs(buckets, ids))
     conn.execute(f"UPDATE {BUCKET_RUNS} SET rows = ? WHERE run = ?", (rows + len(buckets), run))
-    if open_run is not None:
-        open_run.added(run, rows, distinct, len(buckets))
+    _add_to_filter(conn, run, rows, distinct)
     if rows + len(buckets) >= RUN_ROWS:
-        filter_bits = open_run.filter_for(run, rows + len(buckets)) if open_run else None
-        close_run(conn, run, filter_bits)
+        close_run(conn, run)
 
 
 def _open_run(conn: sqlite3.Connection) -> tuple[int, int]:
@@ -126,27 +97,61 @@ def _open_run(conn: sqlite3.Connection) -> tuple[int, int]:
     return conn.execute(f"SELECT run, rows FROM {BUCKET_RUNS} ORDER BY run DESC LIMIT 1").fetchone()
 
 
-def close_run(conn: sqlite3.Connection, run: int, filter_bits: np.ndarray | bytes | None = None
-              ) -> None:
-    """Give the run its filter (built from its rows unless given) and open the next one."""
+def _add_to_filter(conn: sqlite3.Connection, run: int, rows_before: int, distinct: np.ndarray) -> None:
+    """Put the keys just added to the open run into its filter, which holds every key of the
+    run's rows once it exists: every writer keeps it so, in the transaction of its rows.
+
+    A few keys (an edited article, a small import) are set in place, a few bytes of the
+    stored filter; a window's, in the whole filter read and written back. A run that only
+    small writers filled has none until a window needs it: built from its rows then, once.
+    """
     from newscli import bloom
 
-    if filter_bits is None:
+    if not _has_filter(conn, run):
+        if len(distinct) < FILTER_FROM:
+            return  # asking the run directly costs less than a filter would
+        if rows_before:
+            _store_filter(conn, run, bloom.build(_keys_of_run(conn, run), RUN_ROWS))
+        else:
+            bits = bloom.empty(RUN_ROWS)
+            bloom.add(bits, distinct)
+            _store_filter(conn, run, bits)
+    elif len(distinct) < FILTER_FROM:
+        with conn.blobopen(BUCKET_RUNS, "filter", run) as blob:
+            for index, mask in zip(*bloom.changed_bytes(len(blob), distinct), strict=True):
+                blob[index] |= mask
+    else:
+        bits = _stored_filter(conn, run, writable=True)
+        bloom.add(bits, distinct)
+        _store_filter(conn, run, bits)
+
+
+def close_run(conn: sqlite3.Connection, run: int) -> None:
+    """Give the run its filter, if it has none yet (built from its rows), and open the next."""
+    from newscli import bloom
+
+    if not _has_filter(conn, run):
         count = conn.execute(f"SELECT count(*) FROM {BUCKETS} WHERE run = ?", (run,)).fetchone()[0]
-        filter_bits = bloom.build(_keys_of_run(conn, run), max(count, RUN_ROWS))
+        _store_filter(conn, run, bloom.build(_keys_of_run(conn, run), max(count, RUN_ROWS)))
         conn.execute(f"UPDATE {BUCKET_RUNS} SET rows = ? WHERE run = ?", (count, run))
-    _store_filter(conn, run, memoryview(filter_bits).cast("B"))
     conn.execute(f"INSERT INTO {BUCKET_RUNS} (run, rows) VALUES (?, 0)", (run + 1,))
 
 
-def _store_filter(conn: sqlite3.Connection, run: int, filter_bits: memoryview) -> None:
-    """Written through blob I/O, straight from the caller's buffer: bound as a parameter, the
-    8 MB would be copied twice, and SQLite's copy kept in the cached statement until it next
-    runs (8 MB more in the writer for the rest of an import)."""
-    conn.execute(f"UPDATE {BUCKET_RUNS} SET filter = zeroblob(?) WHERE run = ?",
-                 (len(filter_bits), run))
+def _has_filter(conn: sqlite3.Connection, run: int) -> bool:
+    sql = f"SELECT filter IS NOT NULL FROM {BUCKET_RUNS} WHERE run = ?"
+    return bool(conn.execute(sql, (run,)).fetchone()[0])
+
+
+def _store_filter(conn: sqlite3.Connection, run: int, filter_bits: np.ndarray) -> None:
+    """Written through blob I/O, straight from the array: bound as a parameter, the 8 MB would
+    be copied twice, and SQLite's copy kept in the cached statement until it next runs (8 MB
+    more in the writer for the rest of an import)."""
+    view = memoryview(filter_bits).cast("B")
+    stored = conn.execute(f"SELECT length(filter) FROM {BUCKET_RUNS} WHERE run = ?", (run,)).fetchone()
+    if stored[0] != len(view):
+        conn.execute(f"UPDATE {BUCKET_RUNS} SET filter = zeroblob(?) WHERE run = ?", (len(view), run))
     with conn.blobopen(BUCKET_RUNS, "filter", run) as blob:
-        blob.write(filter_bits)
+        blob.write(view)
 
 
 def _keys_of_run(conn: sqlite3.Connection, run: int, chunk: int = 100_000) -> Iterator[np.ndarray]:
@@ -241,25 +246,22 @@ def sharing_a_bucket(conn: sqlite3.Connection, article_id: int) -> list[int]:
 MEMBERS_CHUNK = 50_000
 
 
-def bucket_members(conn: sqlite3.Connection, buckets: np.ndarray, open_run: OpenRun | None = None
-                   ) -> dict[int, list[int]]:
+def bucket_members(conn: sqlite3.Connection, buckets: np.ndarray) -> dict[int, list[int]]:
     """The stored articles in each of the (distinct, sorted) buckets that has any, in id order.
 
     Each run is asked in turn, one query per MEMBERS_CHUNK buckets; a run with a filter (every
-    closed run, and the open one when open_run holds it) only about the buckets the filter may
-    hold: a few hundred of a window's 420,000.
+    closed run, and the open one once a window has been signed into it) only about the buckets
+    the filter may hold: a few hundred of a window's 420,000. One filter is in memory at a time.
     """
     from newscli import bloom
 
     members: dict[int, list[int]] = {}
     sql = (f"SELECT bucket, article_id FROM {BUCKETS} WHERE run = ?1 AND bucket IN "
            "(SELECT value FROM json_each(?2))")
-    last, rows = _open_run(conn)
     for (run,) in conn.execute(f"{_RUNS} ORDER BY run").fetchall():
         asked = buckets
         if len(buckets) >= FILTER_FROM:
-            filter_bits = (open_run.filter_for(run, rows) if open_run and run == last else
-                           _stored_filter(conn, run))
+            filter_bits = _stored_filter(conn, run)
             if filter_bits is not None:
                 asked = buckets[bloom.may_hold(filter_bits, buckets)]
             del filter_bits
@@ -272,13 +274,25 @@ def bucket_members(conn: sqlite3.Connection, buckets: np.ndarray, open_run: Open
     return members
 
 
-def _stored_filter(conn: sqlite3.Connection, run: int) -> bytes | None:
-    """The run's filter, read straight into one bytes object (a SELECT would also keep a copy
-    of its 8 MB in the cached statement)."""
-    if conn.execute(f"SELECT filter IS NULL FROM {BUCKET_RUNS} WHERE run = ?", (run,)).fetchone()[0]:
+def _stored_filter(conn: sqlite3.Connection, run: int, *, writable: bool = False
+                   ) -> np.ndarray | None:
+    """The run's filter (None if it has none), read through blob I/O (a SELECT would also keep
+    a copy of its 8 MB in the cached statement); writable: into an array of its own, a slice at
+    a time, not a read-only view of one bytes object."""
+    import numpy as np
+
+    if not _has_filter(conn, run):
         return None
     with conn.blobopen(BUCKET_RUNS, "filter", run, readonly=True) as blob:
-        return blob.read()
+        if not writable:
+            return np.frombuffer(blob.read(), dtype=np.uint8)
+        bits = np.empty(len(blob), dtype=np.uint8)
+        for start in range(0, len(bits), _SLICE):
+            bits[start : start + _SLICE] = np.frombuffer(blob.read(_SLICE), dtype=np.uint8)
+        return bits
+
+
+_SLICE = 1 << 20
 
 
 def shared_bucket_rows(conn: sqlite3.Connection, ids: list[int] | None) -> Iterator[tuple[int, int]]:

@@ -605,3 +605,22 @@ def test_signing_a_window_keeps_no_copy_of_the_open_runs_filter_in_sqlite(store)
     bits, stored_keys = open_run_filter(store)
     assert len(bits) == bloom.size_for(stored.RUN_ROWS) // 8
     assert bloom.may_hold(bits, np.concatenate(windows)).all() and len(stored_keys) == 6 * stored.FILTER_FROM
+
+
+def test_an_emptied_filter_is_built_again_from_the_runs_rows(runs_of_one_import, tmp_path, db,
+                                                            monkeypatch):
+    from newscli import bloom
+    from newscli.store import signatures as stored
+
+    store = runs_of_one_import
+    other = sqlite3.connect(db)  # another program empties every filter
+    other.execute(f"UPDATE {schema.BUCKET_RUNS} SET filter = x''")
+    other.commit()
+    monkeypatch.setattr(stored, "FILTER_FROM", 1)  # ask every run through its filter, if any
+    copy = story("Wind farm approved, again", WIRE + EXTRA, "2024-05-03", "Post")
+    report = import_stories(store, tmp_path / "later", {"d.md": copy})
+    assert report.failed == 0 and any("near-duplicate of" in note for note in report.notes)
+    (bits,) = store.conn.execute(f"SELECT filter FROM {schema.BUCKET_RUNS} WHERE run = 2").fetchone()
+    keys = np.array([row[0] for row in store.conn.execute(
+        f"SELECT bucket FROM {schema.BUCKETS} WHERE run = 2")], dtype=np.uint64)
+    assert len(bits) == bloom.size_for(stored.RUN_ROWS) // 8 and bloom.may_hold(bits, keys).all()

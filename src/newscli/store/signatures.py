@@ -276,6 +276,9 @@ def bucket_members(conn: sqlite3.Connection, buckets: np.ndarray) -> dict[int, l
     return members
 
 
+_SLICE = 1 << 20  # a writable filter is read a MB at a time: no whole bytes copy beside it
+
+
 def _stored_filter(conn: sqlite3.Connection, run: int, *, writable: bool = False
                    ) -> np.ndarray | None:
     """The run's filter (None if it has none), read through blob I/O (a SELECT would also keep
@@ -292,9 +295,6 @@ def _stored_filter(conn: sqlite3.Connection, run: int, *, writable: bool = False
         for start in range(0, len(bits), _SLICE):
             bits[start : start + _SLICE] = np.frombuffer(blob.read(_SLICE), dtype=np.uint8)
         return bits
-
-
-_SLICE = 1 << 20
 
 
 def shared_bucket_rows(conn: sqlite3.Connection, ids: list[int] | None) -> Iterator[tuple[int, int]]:

@@ -137,11 +137,15 @@ def close_run(conn: sqlite3.Connection, run: int) -> None:
     conn.execute(f"INSERT INTO {BUCKET_RUNS} (run, rows) VALUES (?, 0)", (run + 1,))
 
 
-def _has_filter(conn: sqlite3.Connection, run: int) -> bool:
+def _filter_size(conn: sqlite3.Connection, run: int) -> int:
     # length() reads the blob's size from its record; `filter IS NOT NULL` loaded its 8 MB (4 ms).
-    # An empty blob (another program's doing) counts as none: it is built again from the rows.
-    sql = f"SELECT coalesce(length(filter), 0) > 0 FROM {BUCKET_RUNS} WHERE run = ?"
-    return bool(conn.execute(sql, (run,)).fetchone()[0])
+    sql = f"SELECT coalesce(length(filter), 0) FROM {BUCKET_RUNS} WHERE run = ?"
+    return int(conn.execute(sql, (run,)).fetchone()[0])
+
+
+def _has_filter(conn: sqlite3.Connection, run: int) -> bool:
+    """An empty blob (another program's doing) counts as none: it is built again from the rows."""
+    return _filter_size(conn, run) > 0
 
 
 def _store_filter(conn: sqlite3.Connection, run: int, filter_bits: np.ndarray) -> None:
@@ -149,8 +153,7 @@ def _store_filter(conn: sqlite3.Connection, run: int, filter_bits: np.ndarray) -
     be copied twice, and SQLite's copy kept in the cached statement until it next runs (8 MB
     more in the writer for the rest of an import)."""
     view = memoryview(filter_bits).cast("B")
-    stored = conn.execute(f"SELECT length(filter) FROM {BUCKET_RUNS} WHERE run = ?", (run,)).fetchone()
-    if stored[0] != len(view):
+    if _filter_size(conn, run) != len(view):
         conn.execute(f"UPDATE {BUCKET_RUNS} SET filter = zeroblob(?) WHERE run = ?", (len(view), run))
     with conn.blobopen(BUCKET_RUNS, "filter", run) as blob:
         blob.write(view)

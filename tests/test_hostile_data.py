@@ -567,6 +567,22 @@ def test_the_time_limit_stops_any_statement_and_is_lifted_after(tmp_path):
     assert store.conn.execute("SELECT 1").fetchone()[0] == 1  # the handler is gone
 
 
+def test_the_time_limit_counts_work_not_waiting(tmp_path):
+    """A cold disk or a core another program holds makes a search wait, not work: the limit
+    counts the process's CPU time, so a search that waited is still answered."""
+    import time
+
+    from newscli.store import Store
+
+    store = Store.open(tmp_path / "a.db")
+    store.conn.create_function("wait", 1, time.sleep)
+    counting = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) "
+                "SELECT count(*) FROM n")
+    with store.time_limit(0.2):
+        store.conn.execute("SELECT wait(0.4)").fetchone()
+        assert store.conn.execute(counting).fetchone()[0] == 200_000
+
+
 def test_a_search_that_has_begun_its_output_is_never_refused_halfway(tmp_path, monkeypatch):
     """The limit refuses a search before it shows anything: once the first hit is out, the rest
     of the output (snippets, the count on stderr) is not cut off with an error."""

@@ -29,7 +29,7 @@ class QueryTooCostly(QueryError):
 
     def __init__(self, seconds: float):
         super().__init__(
-            f"this search was stopped after {seconds:g} s: its words are in most articles, so "
+            f"this search was stopped after {seconds:g} s of work: its words are in most articles, so "
             "ranking reads nearly the whole archive; use fewer or rarer words, a phrase, or narrow "
             "it with --source, --tag or --since")
 

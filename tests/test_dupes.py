@@ -626,49 +626,6 @@ def test_an_emptied_filter_is_built_again_from_the_runs_rows(runs_of_one_import,
     assert len(bits) == bloom.size_for(stored.RUN_ROWS) // 8 and bloom.may_hold(bits, keys).all()
 
 
-def _positions_of_m012(keys, size):
-    """The filter layout of m011 and m012 (4 bits spread over the whole filter), as they wrote it."""
-    mixed = keys.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
-    mixed = (mixed ^ (mixed >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    mixed = (mixed ^ (mixed >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    mixed ^= mixed >> np.uint64(31)
-    modulus = np.uint64(size)
-    first, step = mixed % modulus, (mixed >> np.uint64(32)) | np.uint64(1)
-    for index in range(4):
-        position = (first + np.uint64(index) * step) % modulus
-        yield ((position >> np.uint64(3)).astype(np.uint32),
-               np.left_shift(1, (position & np.uint64(7)).astype(np.uint8)).astype(np.uint8))
-
-
-def test_an_m012_archive_gets_every_filter_built_again_in_the_blocked_layout(db, tmp_path, monkeypatch):
-    """Asked in the blocked layout, a filter m012 wrote would say that most of its keys are
-    absent: m013 builds each again from its run's rows, and the near-duplicates are found."""
-    from newscli import bloom
-    from newscli.store import signatures as stored
-
-    monkeypatch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:12])
-    monkeypatch.setattr(bloom, "_positions", _positions_of_m012)
-    monkeypatch.setattr(stored, "RUN_ROWS", 1)  # every window closes its run
-    monkeypatch.setattr(stored, "FILTER_FROM", 1)
-    old = Store.open(db)
-    import_stories(old, tmp_path / "first", {"a.md": COPIES["a.md"]})
-    import_stories(old, tmp_path / "then", {name: COPIES[name] for name in ("b.md", "c.md")})
-    old.close()
-    monkeypatch.undo()  # today's steps, layout and run size
-    monkeypatch.setattr(stored, "FILTER_FROM", 1)  # the copy below asks every run's filter
-    upgraded = Store.open(db)
-    assert upgraded.schema_version == len(migrations.MIGRATIONS)
-    for run in (0, 1):
-        (bits,) = upgraded.conn.execute(
-            f"SELECT filter FROM {schema.BUCKET_RUNS} WHERE run = ?", (run,)).fetchone()
-        keys = np.array([row[0] for row in upgraded.conn.execute(
-            f"SELECT bucket FROM {schema.BUCKETS} WHERE run = ?", (run,))], dtype=np.uint64)
-        assert len(keys) and bloom.may_hold(bits, keys).all()
-    copy = story("Wind farm approved, again", WIRE + EXTRA, "2024-05-03", "Post")
-    report = import_stories(upgraded, tmp_path / "later", {"d.md": copy})
-    assert any("near-duplicate of" in note for note in report.notes)
-
-
 def test_members_are_not_asked_of_a_run_no_writer_has_added_to(runs_of_one_import):
     from newscli.store import signatures as stored
 

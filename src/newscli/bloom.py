@@ -16,20 +16,14 @@ if TYPE_CHECKING:
 
     import numpy as np
 
-# A blocked filter: each key's bits all lie in one block of a cache line, so asking about a key
-# costs one memory miss, not one a hash. Over a run's 8.4 MB filter, asking a window's keys took
-# 37 ms with 4 bits spread over the whole filter (0.24% of absent keys passed) and takes 20 ms
-# with 6 in one block (0.14% pass): benchmarks/RESULTS.md, "seventh round".
-HASHES = 6
-BITS_PER_KEY = 16
-BLOCK_BITS = 512
+HASHES = 4
+BITS_PER_KEY = 16  # with 4 hashes: 0.24% of absent keys pass
 _CHUNK = 50_000  # keys hashed at once: the temporaries of a run's 4 million would be 100 MB
 
 
 def size_for(count: int) -> int:
-    """The filter's size in bits for count keys: whole blocks, at least 2**16 bits."""
-    bits = max(1 << 16, count * BITS_PER_KEY)
-    return -(-bits // BLOCK_BITS) * BLOCK_BITS
+    """The filter's size in bits for count keys: whole bytes, at least 2**16 bits."""
+    return max(1 << 16, -(-count * BITS_PER_KEY // 8) * 8)
 
 
 def empty(count: int) -> np.ndarray:
@@ -88,25 +82,18 @@ def may_hold(filter_bits: bytes | np.ndarray, keys: np.ndarray) -> np.ndarray:
 
 
 def _positions(keys: np.ndarray, size: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """HASHES bit positions for each key, below size, as (byte, bit mask): one splitmix64 hash
-    picks the key's block, a second one the bits within it (9 bits each)."""
+    """HASHES bit positions for each key, below size, as (byte, bit mask): two halves of one
+    splitmix64 hash, combined (Kirsch and Mitzenmacher)."""
     import numpy as np
 
-    mixed = _mixed(keys.astype(np.uint64))
-    base = (mixed % np.uint64(size // BLOCK_BITS)) * np.uint64(BLOCK_BITS)
-    within = _mixed(mixed)
-    byte_type = np.uint32 if size < 1 << 35 else np.uint64
-    for index in range(HASHES):
-        position = base + ((within >> np.uint64(9 * index)) & np.uint64(BLOCK_BITS - 1))
-        yield ((position >> np.uint64(3)).astype(byte_type),
-               np.left_shift(1, (position & np.uint64(7)).astype(np.uint8)).astype(np.uint8))
-
-
-def _mixed(values: np.ndarray) -> np.ndarray:
-    """splitmix64's finalizer: every bit of the result depends on every bit of the value."""
-    import numpy as np
-
-    mixed = values + np.uint64(0x9E3779B97F4A7C15)
+    mixed = keys.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
     mixed = (mixed ^ (mixed >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
     mixed = (mixed ^ (mixed >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return mixed ^ (mixed >> np.uint64(31))
+    mixed ^= mixed >> np.uint64(31)
+    modulus = np.uint64(size)
+    first, step = mixed % modulus, (mixed >> np.uint64(32)) | np.uint64(1)
+    byte_type = np.uint32 if size < 1 << 35 else np.uint64
+    for index in range(HASHES):
+        position = (first + np.uint64(index) * step) % modulus
+        yield ((position >> np.uint64(3)).astype(byte_type),
+               np.left_shift(1, (position & np.uint64(7)).astype(np.uint8)).astype(np.uint8))

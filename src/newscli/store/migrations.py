@@ -380,15 +380,6 @@ def m012_open_run_filter(conn: sqlite3.Connection) -> None:
     m011, which would add rows without their keys, no longer writes to the archive."""
 
 
-def m013_blocked_filters(conn: sqlite3.Connection) -> None:
-    """Every run's Bloom filter built again from its rows in newscli.bloom's blocked layout (a
-    key's bits in one cache line), which asks a window's keys in half the time and lets fewer
-    absent keys pass; a filter of the old layout would answer wrongly."""
-    from newscli.store import signatures
-
-    signatures.rebuild_filters(conn)
-
-
 MIGRATIONS: list[Callable[..., None]] = [
     m001_articles,
     m002_signatures,
@@ -402,7 +393,6 @@ MIGRATIONS: list[Callable[..., None]] = [
     m010_bucket_runs,
     m011_bucket_runs,
     m012_open_run_filter,
-    m013_blocked_filters,
 ]
 # Steps that take a progress callback (done, total) as their second argument.
 REPORTING = frozenset({m006_search_text})

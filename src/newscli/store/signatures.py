@@ -134,13 +134,6 @@ def close_run(conn: sqlite3.Connection, run: int) -> None:
     conn.execute(f"INSERT INTO {BUCKET_RUNS} (run, rows) VALUES (?, 0)", (run + 1,))
 
 
-def rebuild_filters(conn: sqlite3.Connection) -> None:
-    """Build every run's filter again from its rows (m013: the filters' layout changed)."""
-    with_filter = f"SELECT run FROM {BUCKET_RUNS} WHERE coalesce(length(filter), 0) > 0"
-    for (run,) in conn.execute(with_filter).fetchall():
-        _filter_from_rows(conn, run)
-
-
 def _filter_from_rows(conn: sqlite3.Connection, run: int) -> int:
     """Give the run a filter of the keys of its rows; how many rows it holds."""
     from newscli import bloom

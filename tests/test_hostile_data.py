@@ -583,6 +583,23 @@ def test_the_time_limit_counts_work_not_waiting(tmp_path):
         assert store.conn.execute(counting).fetchone()[0] == 200_000
 
 
+def test_the_time_limit_still_bounds_a_long_wait(tmp_path):
+    """Waiting counts too, once it passes WAIT_FACTOR times the limit: a query cannot hold the
+    archive for long on a cold disk either."""
+    import time
+
+    from newscli.errors import QueryTooCostly
+    from newscli.store import Store, archive
+
+    store = Store.open(tmp_path / "a.db")
+    store.conn.create_function("wait", 1, time.sleep)
+    counting = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
+                "SELECT count(*) FROM n")
+    with pytest.raises(QueryTooCostly), store.time_limit(0.3 / archive.WAIT_FACTOR):
+        store.conn.execute("SELECT wait(0.4)").fetchone()
+        store.conn.execute(counting).fetchone()
+
+
 def test_a_search_that_has_begun_its_output_is_never_refused_halfway(tmp_path, monkeypatch):
     """The limit refuses a search before it shows anything: once the first hit is out, the rest
     of the output (snippets, the count on stderr) is not cut off with an error."""

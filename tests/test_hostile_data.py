@@ -550,10 +550,11 @@ def test_a_search_that_would_take_too_long_is_stopped_and_refused(tmp_path, monk
 
     monkeypatch.setattr(search, "TIME_LIMIT_SECONDS", -1.0)  # every statement is over time
     monkeypatch.setattr(archive, "TIME_CHECK_STEPS", 100)  # and looks at the clock often
-    refused = cli("search", "harbour OR ferry", "--format", "slugs")
-    assert refused.exit_code == 2 and refused.stdout == ""
-    assert refused.stderr.startswith("newscli: error: this search was stopped after -1 s")
-    assert len(refused.stderr.splitlines()) == 1
+    for fmt in ("slugs", "tsv", "csv", "json", "jsonl"):  # not even a header or a bracket
+        refused = cli("search", "harbour OR ferry", "--format", fmt)
+        assert refused.exit_code == 2 and refused.stdout == "", fmt
+        assert refused.stderr.startswith("newscli: error: this search was stopped after -1 s")
+        assert len(refused.stderr.splitlines()) == 1
 
 
 def test_the_time_limit_stops_any_statement_and_is_lifted_after(tmp_path):

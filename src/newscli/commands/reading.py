@@ -155,11 +155,15 @@ def search_command(
 
 def _unlimited_once_shown(store: Any, hits: Iterator[Any]) -> Iterator[Any]:
     """The hits, the time limit lifted once the first is ready: the limit refuses a search
-    before it shows anything, never halfway through its output (snippets, the count)."""
-    for number, hit in enumerate(hits):
-        if number == 0:
-            store.lift_time_limit()
-        yield hit
+    before it shows anything, never halfway through its output (snippets, the count). The first
+    is asked for here, before any output begins, so a refused search writes not even a TSV
+    header or JSON's opening bracket."""
+    import itertools
+
+    first = list(itertools.islice(hits, 1))
+    if first:
+        store.lift_time_limit()
+    return itertools.chain(first, hits)
 
 
 def _report_hits(

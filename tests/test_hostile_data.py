@@ -596,7 +596,8 @@ def test_the_time_limit_still_bounds_a_long_wait(tmp_path):
     store.conn.create_function("wait", 1, time.sleep)
     counting = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
                 "SELECT count(*) FROM n")
-    with pytest.raises(QueryTooCostly), store.time_limit(0.3 / archive.WAIT_FACTOR):
+    with pytest.raises(QueryTooCostly, match="after 0.3 s, most of it waiting on the disk"), \
+            store.time_limit(0.3 / archive.WAIT_FACTOR):
         store.conn.execute("SELECT wait(0.4)").fetchone()
         store.conn.execute(counting).fetchone()
 

@@ -27,9 +27,9 @@ class QueryError(NewscliError):
 class QueryTooCostly(QueryError):
     """A search that would take longer than its time limit to answer, stopped and refused."""
 
-    def __init__(self, seconds: float):
+    def __init__(self, spent: str):
         super().__init__(
-            f"this search was stopped after {seconds:g} s of work: its words are in most articles, so "
+            f"this search was stopped after {spent}: its words are in most articles, so "
             "ranking reads nearly the whole archive; use fewer or rarer words, a phrase, or narrow "
             "it with --source, --tag or --since")
 

@@ -150,7 +150,9 @@ class Store:
         except sqlite3.OperationalError as exc:
             if "interrupted" not in str(exc):
                 raise
-            raise QueryTooCostly(seconds) from None
+            if time.process_time() > cpu:
+                raise QueryTooCostly(f"{seconds:g} s of work") from None
+            raise QueryTooCostly(f"{WAIT_FACTOR * seconds:g} s, most of it waiting on the disk") from None
         finally:
             self.lift_time_limit()
 

@@ -549,7 +549,7 @@ def test_a_search_that_would_take_too_long_is_stopped_and_refused(tmp_path, monk
     from newscli.store import archive
 
     monkeypatch.setattr(search, "TIME_LIMIT_SECONDS", -1.0)  # every statement is over time
-    monkeypatch.setattr(archive, "TIME_CHECK_STEPS", 100)  # and looks at the clock often
+    monkeypatch.setattr(archive, "TIME_CHECK_STEPS", 100)  # and looks at the time often
     for fmt in ("slugs", "tsv", "csv", "json", "jsonl"):  # not even a header or a bracket
         refused = cli("search", "harbour OR ferry", "--format", fmt)
         assert refused.exit_code == 2 and refused.stdout == "", fmt
@@ -568,38 +568,42 @@ def test_the_time_limit_stops_any_statement_and_is_lifted_after(tmp_path):
     assert store.conn.execute("SELECT 1").fetchone()[0] == 1  # the handler is gone
 
 
-def test_the_time_limit_counts_work_not_waiting(tmp_path):
-    """A cold disk or a core another program holds makes a search wait, not work: the limit
-    counts the process's CPU time, so a search that waited is still answered."""
+def waiting_store(path):
+    """A store whose SQL can wait(seconds) without working, as on a cold disk or a busy core."""
     import time
 
     from newscli.store import Store
 
-    store = Store.open(tmp_path / "a.db")
+    store = Store.open(path)
     store.conn.create_function("wait", 1, time.sleep)
-    counting = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200000) "
-                "SELECT count(*) FROM n")
+    return store
+
+
+def counting(rows):
+    return (f"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {rows}) "
+            "SELECT count(*) FROM n")
+
+
+def test_the_time_limit_counts_work_not_waiting(tmp_path):
+    """A cold disk or a core another program holds makes a search wait, not work: the limit
+    counts the process's CPU time, so a search that waited is still answered."""
+    store = waiting_store(tmp_path / "a.db")
     with store.time_limit(0.2):
         store.conn.execute("SELECT wait(0.4)").fetchone()
-        assert store.conn.execute(counting).fetchone()[0] == 200_000
+        assert store.conn.execute(counting(200_000)).fetchone()[0] == 200_000
 
 
 def test_the_time_limit_still_bounds_a_long_wait(tmp_path):
     """Waiting counts too, once it passes WAIT_FACTOR times the limit: a query cannot hold the
     archive for long on a cold disk either."""
-    import time
-
     from newscli.errors import QueryTooCostly
-    from newscli.store import Store, archive
+    from newscli.store import archive
 
-    store = Store.open(tmp_path / "a.db")
-    store.conn.create_function("wait", 1, time.sleep)
-    counting = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000) "
-                "SELECT count(*) FROM n")
-    with pytest.raises(QueryTooCostly, match="after 0.3 s, most of it waiting on the disk"), \
+    store = waiting_store(tmp_path / "a.db")
+    with pytest.raises(QueryTooCostly, match="after 0.3 s, most of it spent waiting"), \
             store.time_limit(0.3 / archive.WAIT_FACTOR):
         store.conn.execute("SELECT wait(0.4)").fetchone()
-        store.conn.execute(counting).fetchone()
+        store.conn.execute(counting(20_000)).fetchone()
 
 
 def test_a_search_that_has_begun_its_output_is_never_refused_halfway(tmp_path, monkeypatch):

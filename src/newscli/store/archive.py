@@ -152,7 +152,7 @@ class Store:
                 raise
             if time.process_time() > cpu:
                 raise QueryTooCostly(f"{seconds:g} s of work") from None
-            raise QueryTooCostly(f"{WAIT_FACTOR * seconds:g} s, most of it waiting on the disk") from None
+            raise QueryTooCostly(f"{WAIT_FACTOR * seconds:g} s, most of it spent waiting") from None
         finally:
             self.lift_time_limit()
 
